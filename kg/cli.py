@@ -1,0 +1,303 @@
+"""The ``kg`` command: thin commands over the Python API.
+
+Exit codes: 0 success; 1 the command ran but found problems (bad input files skipped, graph
+does not conform); 2 usage or input error (bad option, unreadable query, no articles);
+3 store error (not a store, in use); 4 model error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg.errors import InputError, KGError, ModelError, QueryError, StoreError
+from kg.graph import DEFAULT_STORE, KnowledgeGraph, write_atomically
+from kg.nlp import DEFAULT_MODEL
+from kg.query import Rows, get_named, named_queries, run
+from kg.vocab import DEFAULT_BASE
+
+EXIT_PROBLEMS, EXIT_USAGE, EXIT_STORE, EXIT_MODEL = 1, 2, 3, 4
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _err(message: str) -> None:
+    click.echo(f"kg: {message}", err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Turn kg's errors into one clear line on stderr and an exit code; no tracebacks."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StoreError as exc:
+            _err(str(exc))
+            sys.exit(EXIT_STORE)
+        except ModelError as exc:
+            _err(str(exc))
+            sys.exit(EXIT_MODEL)
+        except (QueryError, InputError) as exc:
+            _err(str(exc))
+            sys.exit(EXIT_USAGE)
+        except KGError as exc:
+            _err(str(exc))
+            sys.exit(EXIT_USAGE)
+        except ValueError as exc:
+            _err(str(exc))
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            _err("interrupted; the store keeps every article written before the interruption")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+store_option = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="Store folder.",
+)
+
+
+def _open(store_dir: Path, *, create: bool = False) -> KnowledgeGraph:
+    return KnowledgeGraph(store_dir, create=create)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main() -> None:
+    """kg: turn news articles into a knowledge graph you can query with SPARQL and explore."""
+
+
+@main.command()
+@click.argument("articles", nargs=-1, required=True)
+@store_option
+@click.option("--memory", is_flag=True, help="Build in memory only (nothing written; prints stats).")
+@click.option("--base-iri", default=DEFAULT_BASE, show_default=True, help="Base IRI for minted IRIs.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy model package or path.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@handle_errors
+def build(articles: tuple[str, ...], store_dir: Path, memory: bool, base_iri: str, model: str, quiet: bool) -> None:
+    """Add ARTICLES (files, folders, globs, .jsonl) to the store.
+
+    Articles already in the store (same text) are skipped; each article is written in its
+    own transaction. Files that cannot be read are reported and skipped (exit code 1).
+    """
+    graph = KnowledgeGraph(None if memory else store_dir, memory=memory, base_iri=base_iri, model=model)
+    try:
+        report = graph.add_documents(list(articles), progress=not quiet)
+    finally:
+        graph.close()
+    for warning in report.warnings:
+        _err(f"warning: {warning}")
+    for problem in report.problems:
+        _err(problem)
+    if not quiet:
+        where = "memory" if memory else str(store_dir)
+        click.echo(f"{report.summary()} [{where}]", err=True)
+    if not report.added and not report.skipped:
+        _err("no articles could be read")
+        sys.exit(EXIT_USAGE)
+    if report.problems:
+        sys.exit(EXIT_PROBLEMS)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in params:
+        if "=" not in item:
+            raise QueryError(f"--param {item!r}: expected name=value")
+        name, value = item.split("=", 1)
+        out[name.strip()] = value
+    return out
+
+
+def _print_rows(rows: Rows, fmt: str) -> None:
+    if fmt == "csv":
+        click.echo(rows.to_csv(), nl=False)
+    elif fmt == "tsv":
+        click.echo(rows.to_csv("\t"), nl=False)
+    elif fmt == "json":
+        click.echo(rows.to_json())
+    elif fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for col in rows.columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*["" if row.get(c) is None else str(row[c]) for c in rows.columns])
+        Console(soft_wrap=False).print(table)
+        click.echo(f"{len(rows)} row(s)", err=True)
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@store_option
+@click.option("--named", "named", help="Run a named query (see --list).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of a named query.")
+@click.option("--queries", "queries_dir", type=click.Path(path_type=Path), help="Folder of extra .rq files.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl"]), default="table", show_default=True)
+@click.option("--file", "-f", "query_file", type=click.Path(path_type=Path), help="Read the SPARQL from a file.")
+@handle_errors
+def query(
+    sparql: str | None, store_dir: Path, named: str | None, list_queries: bool, params: tuple[str, ...],
+    queries_dir: Path | None, fmt: str, query_file: Path | None,
+) -> None:
+    """Run SPARQL over all graphs (prefixes kg:, schema:, sem:, nif:, rdfs:, skos:, ... are predefined)."""
+    extra = [queries_dir] if queries_dir else None
+    if list_queries:
+        for name, nq in sorted(named_queries(extra).items()):
+            click.echo(f"{name}: {nq.title}")
+            for p in nq.params:
+                need = "required" if p.required else f"optional{'=' + p.default if p.default else ''}"
+                click.echo(f"    --param {p.name}=<{p.type}>  {need}  {p.description}")
+        return
+    bindings: dict[str, Any] = {}
+    if named:
+        nq = get_named(named, extra)
+        text = nq.sparql
+        bindings = nq.bind(_parse_params(params))
+    elif query_file is not None:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"--file {query_file}: {exc.strerror}") from None
+    elif sparql:
+        text = sparql
+    else:
+        raise QueryError("give a SPARQL query, --file FILE, --named NAME or --list")
+    if params and not named:
+        raise QueryError("--param works with --named; bind ad-hoc query values in the Python API")
+    graph = _open(store_dir)
+    try:
+        result = run(graph.store, text, bindings)
+    finally:
+        graph.close()
+    if isinstance(result, bool):
+        click.echo("true" if result else "false")
+        sys.exit(0 if result else EXIT_PROBLEMS)
+    if isinstance(result, Rows):
+        _print_rows(result, fmt)
+    else:
+        for s, p, o in result:
+            click.echo(f"{s}\t{p}\t{o}")
+
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld"]), default="trig", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default: stdout).")
+@handle_errors
+def export(store_dir: Path, fmt: str, output: Path | None) -> None:
+    """Write the graph as RDF (turtle and ntriples merge all graphs into one)."""
+    graph = _open(store_dir)
+    try:
+        data = graph.store.dump(fmt)
+    finally:
+        graph.close()
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        write_atomically(output, data)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@store_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output/graph.html"), show_default=True)
+@click.option("--focus", help="Only the neighbourhood of the entity with this name.")
+@click.option("--hops", type=click.IntRange(0, 10), default=2, show_default=True)
+@click.option("--max-nodes", type=click.IntRange(1), default=500, show_default=True)
+@click.option("--view", type=click.Choice(["entities", "events"]), default="entities", show_default=True)
+@handle_errors
+def render(store_dir: Path, output: Path, focus: str | None, hops: int, max_nodes: int, view: str) -> None:
+    """Draw the graph as one self-contained HTML page (works offline)."""
+    graph = _open(store_dir)
+    try:
+        path = graph.render(output, focus=focus, hops=hops, max_nodes=max_nodes, view=view)
+    finally:
+        graph.close()
+    click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@store_option
+@handle_errors
+def validate(store_dir: Path) -> None:
+    """Check the graph against the SHACL shapes in ontology/shapes.ttl (exit 1 if it does not conform)."""
+    graph = _open(store_dir)
+    try:
+        report = graph.validate()
+    finally:
+        graph.close()
+    if report.conforms:
+        click.echo("the graph conforms to the kg shapes")
+        return
+    click.echo(report.text)
+    sys.exit(EXIT_PROBLEMS)
+
+
+@main.command()
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@handle_errors
+def stats(store_dir: Path, as_json: bool) -> None:
+    """Counts: documents, entities by type, events by type, quads."""
+    graph = _open(store_dir)
+    try:
+        counts = graph.stats()
+    finally:
+        graph.close()
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+        return
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for k, v in value.items():
+                click.echo(f"  {k:<16} {v}")
+        else:
+            click.echo(f"{key:<18} {value}")
+
+
+@main.command()
+@click.option("--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
+@handle_errors
+def demo(out_dir: Path) -> None:
+    """Build the bundled sample corpus into OUTPUT/store and write graph.trig and graph.html."""
+    from kg.resources import SAMPLE_DIR
+
+    store_dir = out_dir / "store"
+    graph = KnowledgeGraph(store_dir)
+    try:
+        report = graph.add_documents([SAMPLE_DIR], progress=True)
+        click.echo(report.summary(), err=True)
+        trig = graph.export(out_dir / "graph.trig", "trig")
+        html = graph.render(out_dir / "graph.html")
+        rows = graph.named_query("mediations")
+    finally:
+        graph.close()
+    click.echo(f"store:  {store_dir}\ntrig:   {trig}\nviewer: {html}")
+    click.echo('\nExample query: kg query --named mediations   (who mediated what, between whom)')
+    for row in rows:
+        click.echo(f"  {row['mediatorLabel']} -> {row['eventType']} between {row['parties'] or '?'}"
+                   f" (with {row['coordinators'] or 'nobody named'}) in \"{row['headline']}\"")
+
+
+__all__ = ["main"]

@@ -1,0 +1,59 @@
+"""Extraction: from a parsed article to mentions, events and quantity claims.
+
+The extractors read spaCy ``Doc`` objects and return the plain dataclasses of
+:mod:`kg.model`; nothing here knows about RDF.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kg.extract.common import quote_spans
+from kg.extract.entities import entity_mentions, nominal_mentions
+from kg.extract.events import EventExtractor
+from kg.extract.quantities import quantity_claims
+from kg.extract.timex import normalise_date
+from kg.lexicon import Lexicon
+from kg.model import Document, Extraction
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+
+class Extractor:
+    """Runs every extractor over one parsed document.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> from kg.model import Document
+    >>> Extractor(Lexicon.load())(Document("Nothing to see.", "x"), nlp("Nothing to see.")).events
+    []
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.events = EventExtractor(lexicon)
+
+    def __call__(self, document: Document, doc: Doc) -> Extraction:
+        named = entity_mentions(doc)
+        nominal = nominal_mentions(doc, named)
+        mentions = sorted([*named, *nominal], key=lambda m: (m.start, m.end))
+        quotes = quote_spans(document.text)
+        events, groups = self.events(doc, mentions, document.published, quotes)
+        claims = quantity_claims(doc, mentions)
+        sentences = []
+        for sent in doc.sents:
+            text = sent.text
+            if text.strip():
+                start = sent.start_char + (len(text) - len(text.lstrip()))
+                end = sent.start_char + len(text.rstrip())
+                sentences.append((start, end))
+        return Extraction(
+            document=document,
+            mentions=sorted([*mentions, *groups], key=lambda m: (m.start, m.end)),
+            events=events,
+            claims=claims,
+            sentences=sentences,
+        )
+
+
+__all__ = ["Extractor", "normalise_date"]

@@ -1,0 +1,100 @@
+"""Helpers shared by the extractors: spans of noun phrases, quotations, word lists."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kg.resources import DATA_DIR
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP")
+PRONOUNS = {"he", "she", "him", "her", "they", "them", "it", "who", "which", "that", "we", "i"}
+_QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("‘", "’"))
+
+
+@lru_cache(maxsize=4)
+def word_list(name: str) -> frozenset[str]:
+    """Lower-cased words of ``kg/data/<name>.txt`` (comments and blank lines skipped).
+
+    >>> "president" in word_list("titles")
+    True
+    """
+    path = DATA_DIR / f"{name}.txt"
+    words = (line.strip().casefold() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in words if w and not w.startswith("#"))
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the text inside quotation marks (marks excluded).
+
+    >>> t = 'He said “a significant breakthrough” and "more".'
+    >>> [t[s:e] for s, e in quote_spans(t)]
+    ['a significant breakthrough', 'more']
+    """
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"“([^“”]{2,2000})”", text):
+        spans.append((m.start(1), m.end(1)))
+    for m in re.finditer(r'"([^"\n]{2,1000})"', text):
+        spans.append((m.start(1), m.end(1)))
+    for m in re.finditer(r"(?<![\w])‘([^‘’\n]{2,400})’(?![\w])", text):
+        spans.append((m.start(1), m.end(1)))
+    return sorted(spans)
+
+
+def strip_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Token range without leading determiners/punctuation and trailing punctuation/possessives."""
+    while start < end and (
+        doc[start].is_punct or doc[start].is_space or doc[start].lower_ in {"the", "a", "an"}
+    ):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
+        end -= 1
+    return (start, end) if start < end else None
+
+
+_CUT_DEPS = {"conj", "cc", "punct", "relcl", "appos", "advcl", "parataxis", "preconj"}
+
+
+def phrase_tokens(token: Token, max_tokens: int = 14) -> tuple[int, int] | None:
+    """Token range of the noun phrase headed by ``token``, without conjuncts and clauses."""
+    doc = token.doc
+    left = token.i
+    for child in token.lefts:
+        if child.dep_ not in _CUT_DEPS:
+            left = min(left, child.left_edge.i)
+    right = token.i
+    for child in token.rights:
+        if child.dep_ in _CUT_DEPS:
+            break
+        right = max(right, child.right_edge.i)
+    if right - left + 1 > max_tokens:
+        right = left + max_tokens - 1
+    return strip_span(doc, left, right + 1)
+
+
+def char_range(doc: Doc, tokens: tuple[int, int]) -> tuple[int, int]:
+    span: Span = doc[tokens[0] : tokens[1]]
+    return span.start_char, span.end_char
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """The token and the words coordinated with it ("Egypt, Israel and Hamas")."""
+    out = [token]
+    out.extend(t for t in token.conjuncts if t.i > token.i)
+    return out
+
+
+__all__ = [
+    "ENTITY_LABELS",
+    "PRONOUNS",
+    "char_range",
+    "conjuncts",
+    "phrase_tokens",
+    "quote_spans",
+    "strip_span",
+    "word_list",
+]

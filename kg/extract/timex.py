@@ -1,0 +1,86 @@
+"""Normalise time expressions against the article's publication date.
+
+>>> from datetime import date
+>>> normalise_date("Wednesday", date(2023, 11, 7)), normalise_date("October 7", date(2023, 11, 1))
+('2023-11-01', '2023-10-07')
+>>> normalise_date("Wednesday, November 1", None), normalise_date("1 November 2023", None)
+(None, '2023-11-01')
+>>> normalise_date("today", date(2023, 11, 1)), normalise_date("2007", None)
+('2023-11-01', '2007')
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_MONTHS = {
+    name: i + 1
+    for i, name in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+_MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {
+    name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())
+}
+_RELATIVE = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
+_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_day(text: str) -> tuple[int, int] | None:
+    m = re.search(rf"\b([a-z]+)\.?\s+{_ORD}\b", text) or None
+    if m and m[1] in _MONTHS:
+        return _MONTHS[m[1]], int(m[2])
+    m = re.search(rf"\b{_ORD}\s+(?:of\s+)?([a-z]+)\b", text)
+    if m and m[2] in _MONTHS:
+        return _MONTHS[m[2]], int(m[1])
+    return None
+
+
+def normalise_date(text: str, published: date | None) -> str | None:
+    """ISO value of a date expression, or None when it cannot be pinned down.
+
+    Explicit dates (with a year) always resolve.  Relative ones ("Wednesday", "today",
+    "October 7") resolve only against a publication date: weekdays to the most recent such
+    day on or before it, month-days to that year (the previous one if that would be more
+    than a week after publication).
+    """
+    t = " ".join(text.casefold().replace(",", " ").split())
+    t = re.sub(r"^(?:on|the|last|this|early|late)\s+", "", t)
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t)
+    if m:
+        d = _safe(int(m[1]), int(m[2]), int(m[3]))
+        return d.isoformat() if d else None
+    year_m = re.search(r"\b(1[89]\d\d|20\d\d)\b", t)
+    md = _month_day(t)
+    if md and year_m:
+        d = _safe(int(year_m[1]), *md)
+        return d.isoformat() if d else None
+    if year_m and re.fullmatch(r"(?:in\s+)?(1[89]\d\d|20\d\d)", t):
+        return year_m[1]
+    if published is None:
+        return None
+    if t in _RELATIVE:
+        return (published + timedelta(days=_RELATIVE[t])).isoformat()
+    if md:
+        d = _safe(published.year, *md)
+        if d and d > published + timedelta(days=7):
+            d = _safe(published.year - 1, *md)
+        return d.isoformat() if d else None
+    words = t.split()
+    if words and words[0] in _WEEKDAYS and len(words) <= 2:
+        back = (published.weekday() - _WEEKDAYS[words[0]]) % 7
+        return (published - timedelta(days=back)).isoformat()
+    return None
+
+
+__all__ = ["normalise_date"]

@@ -1,0 +1,176 @@
+"""The Python API: :class:`KnowledgeGraph`.
+
+>>> from kg import KnowledgeGraph
+>>> kg = KnowledgeGraph(memory=True)
+>>> report = kg.add_documents(["kg/data/sample"])                  # doctest: +SKIP
+>>> kg.query("SELECT ?label WHERE { ?x kg:mediated ?y . ?x rdfs:label ?label }")  # doctest: +SKIP
+[{'label': 'Qatar'}, ...]
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import RenderError
+from kg.model import Document
+from kg.nlp import DEFAULT_MODEL
+from kg.pipeline import BuildReport, BuildSettings, build
+from kg.query import NamedQuery, Rows, get_named, named_queries, run
+from kg.store import GraphStore
+from kg.vocab import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset
+
+    from kg.validate import ValidationReport
+
+DEFAULT_STORE = Path("output/store")
+
+
+def write_atomically(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file, so a failure leaves no partial file."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+class KnowledgeGraph:
+    """A knowledge graph of news articles, backed by an Oxigraph store.
+
+    ``KnowledgeGraph()`` opens (or creates) the store in ``output/store``;
+    ``KnowledgeGraph("path")`` another folder; ``KnowledgeGraph(memory=True)`` keeps
+    everything in memory.
+    """
+
+    def __init__(
+        self,
+        store: str | Path | None = DEFAULT_STORE,
+        *,
+        memory: bool = False,
+        base_iri: str = DEFAULT_BASE,
+        model: str = DEFAULT_MODEL,
+        create: bool = True,
+    ) -> None:
+        self.store = GraphStore.memory() if memory or store is None else GraphStore.open(store, create=create)
+        self.settings = BuildSettings(model=model, base_iri=base_iri)
+
+    @classmethod
+    def build(
+        cls,
+        inputs: Iterable[str | Path | Document],
+        store: str | Path | None = DEFAULT_STORE,
+        **options: Any,
+    ) -> KnowledgeGraph:
+        """Open a store and add ``inputs`` (files, folders, globs, JSONL, Documents) to it."""
+        graph = cls(store, **options)
+        graph.add_documents(inputs)
+        return graph
+
+    def add_documents(self, inputs: Iterable[str | Path | Document], *, progress: bool = False) -> BuildReport:
+        """Add articles; those already present (same text) are skipped. Returns a report."""
+        settings = BuildSettings(
+            model=self.settings.model, base_iri=self.settings.base_iri, progress=progress
+        )
+        return build(inputs, self.store, settings)
+
+    def add_text(self, text: str, *, title: str = "", source: str = "<text>", **meta: Any) -> BuildReport:
+        """Add one article given as a string (metadata lines at its start are read too)."""
+        from dataclasses import replace
+
+        from kg.ingest import parse_text
+
+        document = parse_text(text, source)
+        if title:
+            document = replace(document, title=title)
+        if meta:
+            document = replace(document, **meta)
+        return self.add_documents([document])
+
+    # ------------------------------------------------------------------ querying
+    def query(self, sparql: str, **bindings: Any) -> Any:
+        """Run SPARQL over all graphs. Keyword arguments bind variables safely
+        (``kg.query("SELECT ?e WHERE { ?e rdfs:label ?name }", name=Literal("Egypt", lang="en"))``).
+        SELECT gives a list of dict rows, ASK a bool, CONSTRUCT a list of triples."""
+        return run(self.store, sparql, bindings)
+
+    def named_query(self, name: str, queries_dir: str | Path | None = None, **params: str) -> Rows:
+        """Run a named query (see :meth:`named_queries`) with string parameters."""
+        extra = [Path(queries_dir)] if queries_dir else None
+        query = get_named(name, extra)
+        result = run(self.store, query.sparql, query.bind(params))
+        assert isinstance(result, Rows)
+        return result
+
+    @staticmethod
+    def named_queries(queries_dir: str | Path | None = None) -> dict[str, NamedQuery]:
+        return named_queries([Path(queries_dir)] if queries_dir else None)
+
+    # ------------------------------------------------------------------ outputs
+    def serialize(self, format: str = "trig") -> str:
+        """The whole graph as text: trig, nquads, turtle, ntriples or jsonld."""
+        return self.store.dump(format).decode("utf-8")
+
+    def export(self, path: str | Path, format: str = "trig") -> Path:
+        return write_atomically(path, self.store.dump(format))
+
+    def dataset(self) -> Dataset:
+        """The store as an rdflib Dataset (through oxrdflib)."""
+        return self.store.dataset()
+
+    def to_networkx(self, *, view: str = "entities") -> nx.MultiDiGraph:
+        """The graph for drawing: entities as nodes and events collapsed into labelled edges
+        ("mediated", "opened"), or with ``view="events"`` events as nodes with role edges."""
+        from kg.projection import project
+
+        return project(self.store, view=view)
+
+    def render(self, path: str | Path = "output/graph.html", *, focus: str | None = None, hops: int = 2,
+               max_nodes: int = 500, view: str = "entities") -> Path:
+        """Write the interactive, self-contained HTML view."""
+        from kg.render import render_html
+
+        graph = self.to_networkx(view=view)
+        if graph.number_of_nodes() == 0:
+            raise RenderError("the graph is empty: build some articles first")
+        try:
+            return render_html(graph, path, focus=focus, hops=hops, max_nodes=max_nodes)
+        except ValueError as exc:
+            raise RenderError(f"--focus {focus!r}: {exc}") from None
+
+    def validate(self) -> ValidationReport:
+        """Check the graph against ``ontology/shapes.ttl``."""
+        from kg.validate import validate_store
+
+        return validate_store(self.store)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, entities by type, events by type, and quads."""
+        from kg.projection import stats
+
+        return stats(self.store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+
+__all__ = ["KnowledgeGraph", "write_atomically"]

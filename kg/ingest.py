@@ -1,0 +1,413 @@
+"""Read articles from files, folders, globs and JSON Lines into :class:`~kg.model.Document`.
+
+Plain text keeps its characters exactly: metadata lines and web boilerplate are not cut
+out but listed in :attr:`Document.ignored`, so every offset the extractors produce is an
+offset into the text as read.
+
+>>> doc = parse_text(" date 2023-11-07 On Wednesday, 300 people left.\\n\\nLoading...\\n", "a.txt")
+>>> doc.published.isoformat(), [doc.text[s:e] for s, e, _ in doc.ignored]
+('2023-11-07', [' date 2023-11-07 ', 'Loading...'])
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.model import Document
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".ndjson"}
+HEADER_KEYS = {"title", "date", "published", "source", "publisher", "url", "id", "author"}
+MIN_LETTERS = 20
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+_INLINE_DATE = re.compile(r"\A[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
+_HEADER_LINE = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*)")
+
+_BOILERPLATE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^[ \t]*Loading(?:\.\.\.|…)?[ \t]*$", re.M), "loading placeholder"),
+    (
+        re.compile(r"^[ \t]*(?:Copyright|©|\(c\))[^\n]*$", re.M | re.I),
+        "copyright line",
+    ),
+    (re.compile(r"^[ \t]*All rights reserved\.?[ \t]*$", re.M | re.I), "copyright line"),
+    (
+        re.compile(r"^[ \t]*(?:Advertisement|Skip Advertisement|Share this article)[ \t]*$", re.M),
+        "advertising line",
+    ),
+)
+# A paragraph that asks the reader to sign up to a newsletter or e-mail list.
+_SIGNUP = re.compile(
+    r"\b(?:sign(?:ing)?[ -]up|subscribe)\b[^\n]*\b(?:e-?mail|newsletter|inbox|briefing)\b"
+    r"|\b(?:e-?mail|newsletter|inbox)\b[^\n]*\bsign(?:ing)?[ -]up\b",
+    re.I,
+)
+# "Fatima Shbair / AP / AP Caption ..." : photographer / agency / agency, at a line start.
+_PHOTO_CREDIT = re.compile(
+    r"^[ \t]*(?:[A-Z][\w'’.-]*[ \t]+){0,3}[A-Z][\w'’.-]*[ \t]+/[ \t]+(?P<agency>[^/\n]+(?:/[^/\n]+)*?)"
+    r"[ \t]+/[ \t]+(?P=agency)(?=[ \t]|$)",
+    re.M,
+)
+
+
+def parse_date(value: str) -> date | None:
+    """Parse an ISO date, an ISO timestamp, or "1 November 2023" / "November 1, 2023".
+
+    >>> parse_date("2023-11-01T09:30:00Z"), parse_date("November 1, 2023"), parse_date("soon")
+    (datetime.date(2023, 11, 1), datetime.date(2023, 11, 1), None)
+    """
+    value = value.strip()
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    m = re.fullmatch(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})", value) or re.fullmatch(
+        r"([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", value
+    )
+    if m:
+        a, b, year = m.groups()
+        day, month = (a, b) if a.isdigit() else (b, a)
+        month_no = _MONTHS.get(month.lower()) or next(
+            (n for name, n in _MONTHS.items() if name.startswith(month.lower()[:3])), None
+        )
+        if month_no:
+            try:
+                return date(int(year), month_no, int(day))
+            except ValueError:
+                return None
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        return None
+
+
+def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
+    """Decode bytes as UTF-8, or by detection with a warning; refuse binary data.
+
+    >>> text, warnings = decode("Le café est très bon à Paris. ".encode("latin-1") * 5, "x.txt")
+    >>> text[:28], warnings[0].startswith("x.txt: not UTF-8; decoded as")
+    ('Le café est très bon à Paris', True)
+    """
+    if not data.strip():
+        raise InputError(source, "the file is empty")
+    if b"\x00" in data[:4096]:
+        raise InputError(source, "binary data (NUL bytes), not a text article")
+    try:
+        text = data.decode("utf-8-sig")
+        warnings: tuple[str, ...] = ()
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise InputError(source, "bytes decode to no known text encoding") from None
+        text = str(best)
+        warnings = (f"{source}: not UTF-8; decoded as {best.encoding} by detection",)
+    _check_sensible(text, source)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+def _check_sensible(text: str, source: str) -> None:
+    letters = sum(ch.isalpha() for ch in text)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(3, len(text) // 100) or "\ufffd" in text[:2000] and text.count("\ufffd") > 5:
+        raise InputError(source, "bytes decode to no sensible text (control characters)")
+    if letters < MIN_LETTERS:
+        raise InputError(source, f"no article text (only {letters} letters)")
+
+
+def _header(text: str) -> tuple[dict[str, str], list[tuple[int, int, str]]]:
+    """Metadata at the start: a ``key: value`` block ended by a blank line, or a leading
+    `` date 2023-11-07 `` on the first line."""
+    meta: dict[str, str] = {}
+    spans: list[tuple[int, int, str]] = []
+    m = _INLINE_DATE.match(text)
+    if m:
+        meta["date"] = m[1]
+        spans.append((m.start(), m.end(), "metadata"))
+        return meta, spans
+    pos = 0
+    block: dict[str, str] = {}
+    while pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = text[pos:end]
+        if not line.strip():
+            break
+        hm = _HEADER_LINE.fullmatch(line.strip())
+        if not hm or hm[1].lower() not in HEADER_KEYS:
+            return meta, spans
+        block[hm[1].lower()] = hm[2].strip()
+        pos = end + 1
+    if block and pos < len(text):
+        meta.update(block)
+        spans.append((0, min(pos, len(text)), "metadata"))
+    return meta, spans
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int, str]]:
+    """Spans of web boilerplate: sign-up prompts, "Loading...", copyright and photo credits.
+
+    >>> t = "Jane Roe / AP / AP Crowds wait.\\nCopyright 2023 X. All rights reserved."
+    >>> [(t[s:e], why) for s, e, why in boilerplate_spans(t)]
+    [('Jane Roe / AP / AP', 'photo credit'), ('Copyright 2023 X. All rights reserved.', 'copyright line')]
+    """
+    spans: list[tuple[int, int, str]] = []
+    for pattern, reason in _BOILERPLATE_LINES:
+        spans.extend((m.start(), m.end(), reason) for m in pattern.finditer(text))
+    for m in _PHOTO_CREDIT.finditer(text):
+        start = m.start() + len(m[0]) - len(m[0].lstrip())
+        spans.append((start, m.end(), "photo credit"))
+    for para in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text):
+        if _SIGNUP.search(para[0]) and len(para[0]) < 1200:
+            spans.append((para.start(), para.end(), "sign-up prompt"))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for start, end, reason in sorted(spans):
+        if out and start <= out[-1][1]:
+            prev = out[-1]
+            out[-1] = (prev[0], max(prev[1], end), prev[2])
+        else:
+            out.append((start, end, reason))
+    return out
+
+
+def _markdown_spans(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), "markup") for m in re.finditer(r"^[ \t]*#{1,6}[ \t]+", text, re.M)]
+
+
+def parse_text(text: str, source: str, *, markdown: bool = False) -> Document:
+    """Turn the text of a .txt or .md article into a Document (metadata parsed, boilerplate listed)."""
+    meta, spans = _header(text)
+    body_start = max((e for _, e, _ in spans), default=0)
+    rest = boilerplate_spans(text[body_start:])
+    spans += [(s + body_start, e + body_start, r) for s, e, r in rest]
+    if markdown:
+        spans += _markdown_spans(text)
+    doc = Document(
+        text=text,
+        source=source,
+        title=meta.get("title", ""),
+        published=parse_date(meta["date"]) if "date" in meta else None,
+        publisher=meta.get("source", meta.get("publisher", "")),
+        url=meta.get("url", ""),
+        external_id=meta.get("id", ""),
+        ignored=tuple(_merge(spans)),
+    )
+    if not doc.title:
+        doc = replace(doc, title=_first_line_title(doc))
+    return doc
+
+
+def _first_line_title(doc: Document) -> str:
+    masked = doc.masked_text()
+    for line in masked.splitlines():
+        line = line.strip()
+        if line:
+            return line[:120]
+    return Path(doc.source).stem
+
+
+_DROP_TAGS = "script, style, noscript, nav, header, footer, aside, form, iframe, svg, template, button"
+_BLOCK_TAGS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, figcaption, td"
+
+
+def parse_html(html: str, source: str) -> Document:
+    """Extract the article text and metadata of an HTML page.
+
+    Scripts, styles, navigation, headers, footers and forms are dropped; the text is taken
+    from ``<article>`` (else ``<main>``, else ``<body>``), one paragraph per block element.
+
+    >>> d = parse_html("<html><head><title>T</title><script>x()</script></head><body><nav>Home"
+    ...     "</nav><article><p>Egypt opened the Rafah crossing on Wednesday for people.</p>"
+    ...     "</article></body></html>", "a.html")
+    >>> d.title, d.text
+    ('T', 'Egypt opened the Rafah crossing on Wednesday for people.')
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+
+    def meta(*selectors: str) -> str:
+        for sel in selectors:
+            node = tree.css_first(sel)
+            if node is not None:
+                value = node.attributes.get("content") or node.attributes.get("href") or ""
+                if value:
+                    return value.strip()
+        return ""
+
+    title_node = tree.css_first("title")
+    title = meta('meta[property="og:title"]') or (title_node.text(strip=True) if title_node else "")
+    published = meta(
+        'meta[property="article:published_time"]',
+        'meta[name="date"]',
+        'meta[name="pubdate"]',
+        'meta[itemprop="datePublished"]',
+    )
+    if not published:
+        time_node = tree.css_first("time[datetime]")
+        published = time_node.attributes.get("datetime") or "" if time_node else ""
+    publisher = meta('meta[property="og:site_name"]', 'meta[name="publisher"]')
+    url = meta('link[rel="canonical"]', 'meta[property="og:url"]')
+    for node in tree.css(_DROP_TAGS):
+        node.decompose()
+    root = tree.css_first("article") or tree.css_first("main") or tree.body
+    if root is None:
+        raise InputError(source, "HTML page has no body")
+    blocks = [
+        " ".join(node.text(separator=" ").split())
+        for node in root.css(_BLOCK_TAGS)
+        if not node.css_first(_BLOCK_TAGS.replace(", li", "").replace(", td", ""))
+    ]
+    text = "\n\n".join(b for b in blocks if b) or " ".join(root.text(separator=" ").split())
+    _check_sensible(text, source)
+    if not title:
+        h1 = root.css_first("h1")
+        title = h1.text(strip=True) if h1 else ""
+    ignored = tuple(boilerplate_spans(text))
+    return Document(
+        text=text,
+        source=source,
+        title=title,
+        published=parse_date(published) if published else None,
+        publisher=publisher,
+        url=url,
+        ignored=ignored,
+    )
+
+
+def parse_record(record: object, source: str) -> Document:
+    """Turn one JSON Lines record (``id, title, date, source, url, text``) into a Document.
+
+    >>> parse_record({"id": "r1", "text": "Qatar mediated an agreement between the parties.",
+    ...               "date": "2023-11-01"}, "a.jsonl:1").published
+    datetime.date(2023, 11, 1)
+    """
+    if not isinstance(record, dict):
+        raise InputError(source, "a JSON Lines record must be an object with a 'text' field")
+    text = record.get("text") or record.get("body")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(source, "record has no 'text'")
+    _check_sensible(text, source)
+    doc = parse_text(text, source)
+    raw_date = record.get("date") or record.get("published")
+    return replace(
+        doc,
+        title=str(record.get("title") or doc.title),
+        published=parse_date(str(raw_date)) if raw_date else doc.published,
+        publisher=str(record.get("source") or record.get("publisher") or doc.publisher),
+        url=str(record.get("url") or doc.url),
+        external_id=str(record.get("id") or record.get("newid") or doc.external_id),
+    )
+
+
+def read_file(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Document]:
+    """Read one file (any supported suffix); bad JSONL lines go to ``on_error``."""
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
+    text, warnings = decode(data, source)
+    suffix = path.suffix.lower()
+    if suffix in {".jsonl", ".ndjson"}:
+        good = 0
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{source}:{lineno}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                on_error(InputError(where, f"not JSON ({exc.msg})"))
+                continue
+            try:
+                yield replace(parse_record(record, where), warnings=warnings)
+                good += 1
+            except InputError as exc:
+                on_error(exc)
+        return
+    if suffix in {".html", ".htm"}:
+        doc = parse_html(text, source)
+    else:
+        doc = parse_text(text, source, markdown=suffix in {".md", ".markdown"})
+    yield replace(doc, warnings=warnings)
+
+
+def expand_paths(inputs: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
+    """Expand files, folders (recursively, article suffixes only) and globs, in a stable order."""
+    files: list[Path] = []
+    problems: list[InputError] = []
+    for item in inputs:
+        raw = str(item)
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+            if not found:
+                problems.append(
+                    InputError(raw, "folder has no articles (.txt, .md, .html, .jsonl)")
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif glob.has_magic(raw):
+            matched = sorted(Path(p) for p in glob.glob(raw, recursive=True) if Path(p).is_file())
+            if not matched:
+                problems.append(InputError(raw, "pattern matches no files"))
+            files.extend(matched)
+        else:
+            problems.append(InputError(raw, "no such file or folder"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, problems
+
+
+def read_documents(
+    inputs: Iterable[str | Path], on_error: Callable[[InputError], None]
+) -> Iterator[Document]:
+    """Yield the documents of every input; each unreadable file or record goes to ``on_error``."""
+    files, problems = expand_paths(inputs)
+    for problem in problems:
+        on_error(problem)
+    for path in files:
+        try:
+            yield from read_file(path, on_error)
+        except InputError as exc:
+            on_error(exc)
+
+
+__all__ = [
+    "boilerplate_spans",
+    "decode",
+    "expand_paths",
+    "parse_date",
+    "parse_html",
+    "parse_record",
+    "parse_text",
+    "read_documents",
+    "read_file",
+]

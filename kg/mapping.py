@@ -1,0 +1,307 @@
+"""Model objects to RDF: the only module that mints IRIs or knows predicates.
+
+One named graph per document holds what that document says (its article, NIF text layer,
+mentions, events, claims and titles); the default graph holds the merged entities.
+See DATA-MODEL in the README for the shape.
+
+>>> iris = Iris("https://example.org/")
+>>> str(iris.entity("Person|joe biden", "Joe Biden", "Person", ""))
+'https://example.org/entity/person/joe-biden'
+>>> str(iris.entity("Q79", "Egypt", "Country", "Q79"))
+'https://example.org/entity/Q79'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+
+from kg.lexicon import Lexicon
+from kg.model import Entity, Event, Extraction, Resolution
+from kg.vocab import (
+    ACTOR_ROLES,
+    ENTITY_CLASSES,
+    ITSRDF,
+    KG,
+    KG_TERMS,
+    MODALITIES,
+    NIF,
+    PROV,
+    SCHEMA,
+    SEM,
+    WD,
+)
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]
+SOFTWARE = "kg 0.1.0"
+
+
+def slug(text: str) -> str:
+    """A readable, IRI-safe slug: lower case, hyphens, any script kept and percent-encoded.
+
+    >>> slug("Rafah Border Crossing"), slug("Zürich / Genève"), slug("القاهرة")
+    ('rafah-border-crossing', 'z%C3%BCrich-gen%C3%A8ve', '%D8%A7%D9%84%D9%82%D8%A7%D9%87%D8%B1%D8%A9')
+    """
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w]+", "-", text).strip("-") or "x"
+    return quote(text, safe="-_")
+
+
+class Iris:
+    """Deterministic IRIs under a base: same input, same graph."""
+
+    def __init__(self, base: str) -> None:
+        if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*[/#]$", base):
+            raise ValueError(f"--base-iri {base!r}: must be an absolute IRI ending in / or #")
+        self.base = base
+
+    def doc(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}doc/{doc_id}")
+
+    def graph(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}graph/{doc_id}")
+
+    def span(self, doc_id: str, start: int, end: int) -> URIRef:
+        return URIRef(f"{self.base}doc/{doc_id}#char={start},{end}")
+
+    def entity(self, key: str, label: str, etype: str, qid: str) -> URIRef:
+        if qid:
+            return URIRef(f"{self.base}entity/{qid}")
+        if etype == "Group":
+            doc_id = key.split("|")[1]
+            return URIRef(f"{self.base}entity/group/{doc_id}/{slug(label)}")
+        name = key.split("|", 1)[1] if "|" in key else label
+        return URIRef(f"{self.base}entity/{slug(etype)}/{slug(name)}")
+
+    def event(self, doc_id: str, start: int) -> URIRef:
+        return URIRef(f"{self.base}event/{doc_id}/{start}")
+
+    def claim(self, doc_id: str, start: int) -> URIRef:
+        return URIRef(f"{self.base}claim/{doc_id}/{start}")
+
+    def publisher(self, name: str) -> URIRef:
+        return URIRef(f"{self.base}publisher/{slug(name)}")
+
+    def activity(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}extraction/{doc_id}")
+
+    def software(self) -> URIRef:
+        return URIRef(f"{self.base}agent/{slug(SOFTWARE)}")
+
+
+def _en(text: str) -> Literal:
+    return Literal(" ".join(text.split()), lang="en")
+
+
+class Mapper:
+    """Turn extractions and their resolution into quads."""
+
+    def __init__(self, lexicon: Lexicon, base: str) -> None:
+        self.lexicon = lexicon
+        self.iris = Iris(base)
+
+    def entity_iri(self, entity: Entity) -> URIRef:
+        return self.iris.entity(entity.key, entity.label, entity.type, entity.qid)
+
+    def entity_triples(self, entity: Entity) -> Iterator[Triple]:
+        """The merged description of an entity (default graph; groups go in their document)."""
+        iri = self.entity_iri(entity)
+        for cls in ENTITY_CLASSES.get(entity.type, (SCHEMA.Thing,)):
+            yield iri, RDF.type, cls
+        yield iri, RDFS.label, _en(entity.label)
+        for alias in sorted(entity.aliases):
+            if " ".join(alias.split()) != entity.label:
+                yield iri, SKOS.altLabel, _en(alias)
+        if entity.qid:
+            yield iri, OWL.sameAs, WD[entity.qid]
+
+    def document_quads(self, extraction: Extraction, resolution: Resolution) -> Iterator[Quad]:
+        """Everything one article says, in that article's named graph."""
+        document = extraction.document
+        doc_id = document.id
+        g = self.iris.graph(doc_id)
+        doc = self.iris.doc(doc_id)
+        ctx = self.iris.span(doc_id, 0, len(document.text))
+        table = resolution.mention_entity.get(doc_id, {})
+        iris = self.iris
+
+        def q(s: URIRef, p: URIRef, o: URIRef | Literal) -> Quad:
+            return (s, p, o, g)
+
+        # --- the article and the provenance of this graph
+        yield q(doc, RDF.type, SCHEMA.NewsArticle)
+        yield q(doc, KG.documentId, Literal(doc_id))
+        yield q(doc, KG.sourceFile, Literal(document.source))
+        if document.title:
+            yield q(doc, SCHEMA.headline, _en(document.title))
+        if document.published:
+            yield q(doc, SCHEMA.datePublished, Literal(document.published.isoformat(), datatype=XSD.date))
+        if document.url:
+            yield q(doc, SCHEMA.url, Literal(document.url, datatype=XSD.anyURI))
+        if document.publisher:
+            pub = iris.publisher(document.publisher)
+            yield q(doc, SCHEMA.publisher, pub)
+            yield q(pub, RDF.type, SCHEMA.Organization)
+            yield q(pub, RDFS.label, _en(document.publisher))
+        activity = iris.activity(doc_id)
+        yield q(g, PROV.wasDerivedFrom, doc)
+        yield q(g, PROV.wasGeneratedBy, activity)
+        yield q(activity, RDF.type, KG.Extraction)
+        yield q(activity, PROV.used, doc)
+        yield q(activity, PROV.wasAssociatedWith, iris.software())
+        yield q(iris.software(), RDF.type, PROV.SoftwareAgent)
+        yield q(iris.software(), RDFS.label, Literal(SOFTWARE, lang="en"))
+
+        # --- text layer
+        yield q(ctx, RDF.type, NIF.Context)
+        yield q(ctx, NIF.isString, Literal(document.text))
+        yield q(ctx, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger))
+        yield q(ctx, NIF.endIndex, Literal(len(document.text), datatype=XSD.nonNegativeInteger))
+        yield q(ctx, NIF.sourceUrl, doc)
+        for start, end, reason in document.ignored:
+            yield q(ctx, KG.ignoredSpan, Literal(f"{start},{end} {reason}"))
+
+        def phrase(start: int, end: int, cls: URIRef = NIF.Phrase) -> Iterator[Quad]:
+            node = iris.span(doc_id, start, end)
+            yield q(node, RDF.type, cls)
+            yield q(node, NIF.referenceContext, ctx)
+            yield q(node, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger))
+            yield q(node, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger))
+            yield q(node, NIF.anchorOf, Literal(document.text[start:end]))
+
+        entity_of = {key: self.entity_iri(resolution.entities[k]) for key, k in table.items()}
+        for m in extraction.mentions:
+            target = entity_of.get(m.key)
+            if target is None:
+                continue
+            node = iris.span(doc_id, m.start, m.end)
+            yield from phrase(m.start, m.end)
+            yield q(node, ITSRDF.taIdentRef, target)
+            yield q(node, KG.mentionType, Literal(m.label))
+            if m.nominal:
+                yield q(node, KG.nominal, Literal(True))
+            for title in m.titles:
+                yield q(target, SCHEMA.jobTitle, _en(title))
+            if m.affiliation and m.affiliation in entity_of:
+                yield q(target, SCHEMA.affiliation, entity_of[m.affiliation])
+        for key in sorted(set(table.values())):
+            entity = resolution.entities[key]
+            if entity.type == "Group":
+                for s, p, o in self.entity_triples(entity):
+                    yield q(s, p, o)
+
+        # --- events
+        trigger_iri = {(e.trigger_start, e.trigger_end): iris.event(doc_id, e.trigger_start) for e in extraction.events}
+        evidence_sentences: set[tuple[int, int]] = set()
+        for event in extraction.events:
+            yield from self._event_quads(event, doc_id, g, entity_of, trigger_iri, phrase, evidence_sentences)
+
+        # --- quantity claims
+        for claim in extraction.claims:
+            node = iris.claim(doc_id, claim.start)
+            yield q(node, RDF.type, KG.QuantityClaim)
+            yield q(node, KG.value, Literal(_decimal(claim.value), datatype=XSD.decimal))
+            yield q(node, KG.approximate, Literal(claim.approximate))
+            yield q(node, KG.qualifier, Literal(claim.qualifier))
+            yield q(node, KG.counts, _en(claim.counted))
+            if claim.predicate:
+                yield q(node, KG.predicate, _en(claim.predicate))
+            yield from phrase(claim.start, claim.end)
+            yield q(node, KG.trigger, iris.span(doc_id, claim.start, claim.end))
+            yield q(node, KG.evidence, iris.span(doc_id, *claim.sentence))
+            evidence_sentences.add(claim.sentence)
+            yield q(node, PROV.wasDerivedFrom, doc)
+            counted = next(
+                (t for (s, e), t in entity_of.items() if claim.counted_span[0] <= s and e <= claim.counted_span[1]),
+                None,
+            )
+            if counted is not None:
+                yield q(node, KG.countedEntity, counted)
+            if claim.according_to:
+                yield q(node, KG.creditedText, _en(claim.according_to_text))
+                credited = entity_of.get(claim.according_to)
+                if credited is not None:
+                    yield q(node, SEM.accordingTo, credited)
+        for start, end in sorted(evidence_sentences):
+            yield from phrase(start, end, NIF.Sentence)
+
+    def _event_quads(
+        self,
+        event: Event,
+        doc_id: str,
+        g: URIRef,
+        entity_of: dict[tuple[int, int], URIRef],
+        trigger_iri: dict[tuple[int, int], URIRef],
+        phrase: object,
+        evidence: set[tuple[int, int]],
+    ) -> Iterator[Quad]:
+        iris = self.iris
+        frame = self.lexicon.frames[event.event_class]
+        node = trigger_iri[(event.trigger_start, event.trigger_end)]
+
+        def q(s: URIRef, p: URIRef, o: URIRef | Literal) -> Quad:
+            return (s, p, o, g)
+
+        fillers: dict[str, list[URIRef]] = {}
+        for role in event.roles:
+            target = trigger_iri.get((role.start, role.end)) if role.event_ref else entity_of.get((role.start, role.end))
+            if target is None or target == node:
+                continue
+            fillers.setdefault(role.name, [])
+            if target not in fillers[role.name]:
+                fillers[role.name].append(target)
+        if not fillers:
+            return
+        yield q(node, RDF.type, KG_TERMS[event.event_class])
+        yield q(node, RDF.type, SEM.Event)
+        label = self.lexicon.frames[event.event_class].event_class
+        yield q(node, RDFS.label, _en(f"{label}: {event.trigger}"))
+        for name, targets in fillers.items():
+            for target in targets:
+                yield q(node, KG_TERMS[name], target)
+                if name in ACTOR_ROLES:
+                    yield q(node, SEM.hasActor, target)
+                if name == "place":
+                    yield q(node, SEM.hasPlace, target)
+        assert callable(phrase)
+        yield from phrase(event.trigger_start, event.trigger_end)
+        yield q(node, KG.trigger, iris.span(doc_id, event.trigger_start, event.trigger_end))
+        yield q(node, KG.evidence, iris.span(doc_id, *event.sentence))
+        evidence.add(event.sentence)
+        yield q(node, KG.negated, Literal(event.negated))
+        yield q(node, KG.modality, MODALITIES[event.modality])
+        yield q(node, KG.confidence, Literal(_decimal(event.confidence), datatype=XSD.decimal))
+        yield q(node, PROV.wasDerivedFrom, iris.doc(doc_id))
+        if event.time is not None:
+            yield q(node, KG.timeExpression, _en(event.time.text))
+            if event.time.value:
+                dtype = XSD.date if len(event.time.value) == 10 else XSD.gYear
+                yield q(node, SEM.hasTimeStamp, Literal(event.time.value, datatype=dtype))
+        for quote_text in event.quotes:
+            yield q(node, KG.quote, _en(quote_text))
+        if event.content:
+            yield q(node, KG.content, _en(event.content))
+        if event.according_to and event.according_to in entity_of:
+            yield q(node, SEM.accordingTo, entity_of[event.according_to])
+        # The shortcut: subject-role filler -> object-role filler (or the event itself).
+        # Never for negated or unrealised events, and never without a named subject.
+        if frame.shortcut and not event.negated and event.modality in {"asserted", "reported"}:
+            subjects = fillers.get(frame.subject, [])
+            objects = fillers.get(frame.object, []) or [node]
+            for s in subjects:
+                for o in objects:
+                    if s != o:
+                        yield q(s, KG_TERMS[frame.shortcut], o)
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+__all__ = ["Iris", "Mapper", "slug"]

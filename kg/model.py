@@ -1,0 +1,195 @@
+"""Plain data passed between the stages: no spaCy and no rdflib types here.
+
+Offsets are character offsets into :attr:`Document.text`, end exclusive, so
+``doc.text[m.start:m.end] == m.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+def content_id(text: str) -> str:
+    """Return the document id: the first 16 hex digits of the SHA-256 of the text.
+
+    >>> content_id("hello")
+    '2cf24dba5fb0a30e'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article.
+
+    ``text`` is the article text exactly as read (for HTML: the extracted article
+    text).  ``ignored`` lists ``(start, end, reason)`` spans of metadata and web
+    boilerplate that the extractors must not read; offsets stay those of ``text``.
+    """
+
+    text: str
+    source: str
+    title: str = ""
+    published: date | None = None
+    publisher: str = ""
+    url: str = ""
+    external_id: str = ""
+    ignored: tuple[tuple[int, int, str], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Content hash of the text (see :func:`content_id`)."""
+        return content_id(self.text)
+
+    def masked_text(self) -> str:
+        """The text with every ignored span replaced by spaces (newlines kept).
+
+        >>> Document("ab Loading... cd", "x", ignored=((3, 13, "boilerplate"),)).masked_text()
+        'ab            cd'
+        """
+        chars = list(self.text)
+        for start, end, _reason in self.ignored:
+            for i in range(start, end):
+                if chars[i] not in "\n\r":
+                    chars[i] = " "
+        return "".join(chars)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of text that names or describes something."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    """spaCy-style type: PERSON, ORG, GPE, LOC, FAC, NORP, GROUP (an unnamed group such as
+    "wounded Palestinians"), or EVENT_REF."""
+    sentence: tuple[int, int]
+    head_lemma: str = ""
+    titles: tuple[str, ...] = ()
+    """Titles and roles written next to the name ("President", "spokesperson")."""
+    affiliation: tuple[int, int] | None = None
+    """Offsets of the organisation named as the person's employer ("National Security Council")."""
+    nominal: bool = False
+    """True for a definite description ("the crossing") or pronoun resolved to a name."""
+    antecedent: tuple[int, int] | None = None
+    """For a nominal mention: the named mention it refers to."""
+    kb_key: str = ""
+    """Gazetteer key when the name was recognised by the gazetteer."""
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Role:
+    """One argument of an event: a role name from the ontology and the filler's span."""
+
+    name: str
+    start: int
+    end: int
+    text: str
+    event_ref: bool = False
+    """True when the filler is another event of the same document (its trigger span)."""
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    """A time expression and its normalised value (ISO date) when it could be resolved."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Event:
+    """An n-ary event found at a trigger word."""
+
+    event_class: str
+    trigger_start: int
+    trigger_end: int
+    trigger: str
+    sentence: tuple[int, int]
+    roles: tuple[Role, ...] = ()
+    time: TimeExpr | None = None
+    negated: bool = False
+    modality: str = "asserted"
+    quotes: tuple[str, ...] = ()
+    content: str = ""
+    confidence: float = 0.7
+    according_to: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class QuantityClaim:
+    """A number the article states about something it counts."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    approximate: bool
+    qualifier: str
+    """"exact", "approximate", "at least", "at most" or "up to"."""
+    counted: str
+    counted_span: tuple[int, int]
+    predicate: str
+    sentence: tuple[int, int]
+    according_to: tuple[int, int] | None = None
+    according_to_text: str = ""
+
+
+@dataclass
+class Extraction:
+    """Everything the extractors found in one document."""
+
+    document: Document
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    claims: list[QuantityClaim] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Entity:
+    """A real-world thing: one per thing across all documents."""
+
+    key: str
+    label: str
+    type: str
+    """kg display type: Person, Organization, Country, Place, City, Region, Facility,
+    ArmedGroup, Nationality, Group."""
+    qid: str = ""
+    aliases: set[str] = field(default_factory=set)
+    document_scoped: str = ""
+    """Document id for unnamed groups that exist only within one article."""
+
+
+@dataclass
+class Resolution:
+    """Mentions mapped to entities, per document."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mention_entity: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    """document id -> (start, end) -> entity key."""
+
+
+__all__ = [
+    "Document",
+    "Entity",
+    "Event",
+    "Extraction",
+    "Mention",
+    "QuantityClaim",
+    "Resolution",
+    "Role",
+    "TimeExpr",
+    "content_id",
+]

@@ -1,0 +1,210 @@
+"""SPARQL over the store: ad-hoc queries with safely bound parameters, and named queries.
+
+Named queries are ``.rq`` files (shipped in ``kg/queries``, or in a folder of the user's)
+whose header declares their parameters::
+
+    # title: Who mediated what, between whom
+    # param: mediator iri optional   the mediator's IRI
+
+Parameter values are bound by substitution (SPARQL SEP-0007), never spliced into text.
+
+>>> q = NamedQuery.parse("x", "# title: T\\n# param: n integer optional  a number\\nSELECT ?n {}")
+>>> q.params[0].name, q.params[0].type, q.bind({"n": "3"})["n"]
+('n', 'integer', rdflib.term.Literal('3', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')))
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.errors import QueryError
+from kg.resources import QUERIES_DIR
+from kg.store import GraphStore
+
+PARAM_TYPES = {"iri", "string", "integer", "decimal", "date", "boolean", "regex"}
+
+
+class Rows(list[dict[str, Any]]):
+    """Result rows of a SELECT: a list of dicts, with the column order in ``columns``."""
+
+    def __init__(self, rows: list[dict[str, Any]], columns: list[str]) -> None:
+        super().__init__(rows)
+        self.columns = columns
+
+    def to_csv(self, delimiter: str = ",") -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self:
+            writer.writerow(["" if row.get(c) is None else row[c] for c in self.columns])
+        return out.getvalue()
+
+    def to_json(self) -> str:
+        return json.dumps(list(self), ensure_ascii=False, indent=2, default=str)
+
+
+def python_value(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value: IRIs as str, typed literals converted."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        value = term.value
+        try:
+            if dt in {str(XSD.integer), str(XSD.nonNegativeInteger), str(XSD.int), str(XSD.long)}:
+                return int(value)
+            if dt == str(XSD.decimal):
+                number = Decimal(value)
+                return int(number) if number == number.to_integral_value() else float(number)
+            if dt in {str(XSD.double), str(XSD.float)}:
+                return float(value)
+            if dt == str(XSD.boolean):
+                return value in {"true", "1"}
+            if dt == str(XSD.date):
+                return date.fromisoformat(value)
+        except ValueError:
+            return value
+        return value
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def run(store: GraphStore, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows | bool | list[tuple[Any, Any, Any]]:
+    """Run a query; SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE triples."""
+    bound = {k: to_term(v) for k, v in (bindings or {}).items()}
+    result = store.query(sparql, bound)
+    if isinstance(result, bool):
+        return result
+    if isinstance(result, ox.QuerySolutions):
+        columns = [v.value for v in result.variables]
+        rows = [{c: python_value(sol[c]) for c in columns} for sol in result]
+        return Rows(rows, columns)
+    return [(t.subject.value, t.predicate.value, python_value(t.object)) for t in result]
+
+
+def to_term(value: Any) -> URIRef | Literal:
+    """A Python value as an RDF term for binding: rdflib terms pass through, str is a string
+    literal (use ``URIRef`` for an IRI), numbers, dates and booleans get their XSD type."""
+    if isinstance(value, URIRef | Literal):
+        return value
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int | float | Decimal | date):
+        return Literal(value)
+    if isinstance(value, str):
+        return Literal(value)
+    raise QueryError(f"cannot bind a value of type {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool
+    description: str
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query read from an ``.rq`` file with its declared parameters."""
+
+    name: str
+    title: str
+    sparql: str
+    params: tuple[Param, ...] = field(default=())
+    path: Path | None = None
+
+    @classmethod
+    def parse(cls, name: str, text: str, path: Path | None = None) -> NamedQuery:
+        title = ""
+        params: list[Param] = []
+        for line in text.splitlines():
+            m = re.match(r"#\s*title:\s*(.+)", line)
+            if m:
+                title = m[1].strip()
+            m = re.match(
+                r"#\s*param:\s*(\w+)\s+(\w+)\s+(required|optional)(?:=(\S+))?\s*(.*)", line
+            )
+            if m:
+                if m[2] not in PARAM_TYPES:
+                    raise QueryError(f"{path or name}: parameter {m[1]} has unknown type {m[2]}")
+                params.append(Param(m[1], m[2], m[3] == "required", m[5].strip(), m[4]))
+        return cls(name, title or name, text, tuple(params), path)
+
+    def bind(self, values: Mapping[str, str]) -> dict[str, URIRef | Literal]:
+        """Check and type the parameter values (strings from the command line)."""
+        known = {p.name for p in self.params}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise QueryError(
+                f"query {self.name}: unknown parameter {unknown[0]!r}; "
+                f"it takes {', '.join(sorted(known)) or 'no parameters'}"
+            )
+        out: dict[str, URIRef | Literal] = {}
+        for p in self.params:
+            raw = values.get(p.name, p.default)
+            if raw is None:
+                if p.required:
+                    raise QueryError(f"query {self.name}: missing parameter --param {p.name}=... ({p.description})")
+                continue
+            out[p.name] = _typed(p, raw, self.name)
+        return out
+
+
+def _typed(p: Param, raw: str, query: str) -> URIRef | Literal:
+    try:
+        if p.type == "iri":
+            if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", raw):
+                raise ValueError("not an absolute IRI")
+            return URIRef(raw)
+        if p.type == "integer":
+            return Literal(int(raw))
+        if p.type == "decimal":
+            return Literal(Decimal(raw))
+        if p.type == "date":
+            return Literal(date.fromisoformat(raw))
+        if p.type == "boolean":
+            if raw.lower() not in {"true", "false"}:
+                raise ValueError("expected true or false")
+            return Literal(raw.lower() == "true")
+        if p.type == "regex":
+            re.compile(raw)
+        return Literal(raw)
+    except (ValueError, re.error) as exc:
+        raise QueryError(f"query {query}: --param {p.name}={raw!r} is not a valid {p.type} ({exc})") from None
+
+
+def named_queries(extra_dirs: list[Path] | None = None) -> dict[str, NamedQuery]:
+    """All named queries: kg's own, then those in ``extra_dirs`` (which may override)."""
+    found: dict[str, NamedQuery] = {}
+    for folder in [QUERIES_DIR, *(extra_dirs or [])]:
+        if not folder.is_dir():
+            raise QueryError(f"--queries {folder}: not a folder")
+        for path in sorted(folder.glob("*.rq")):
+            found[path.stem] = NamedQuery.parse(path.stem, path.read_text(encoding="utf-8"), path)
+    return found
+
+
+def get_named(name: str, extra_dirs: list[Path] | None = None) -> NamedQuery:
+    queries = named_queries(extra_dirs)
+    if name not in queries:
+        raise QueryError(
+            f"--named {name}: no such query; available: {', '.join(sorted(queries))} (kg query --list)"
+        )
+    return queries[name]
+
+
+__all__ = ["NamedQuery", "Param", "Rows", "get_named", "named_queries", "python_value", "run", "to_term"]
