@@ -2,12 +2,13 @@
 
 Exit codes: 0 success; 1 the command ran but found problems (bad input files skipped, graph
 does not conform); 2 usage or input error (bad option, unreadable query, no articles);
-3 store error (not a store, in use); 4 model error.
+3 store error (not a store, in use); 4 model error; 70 internal error (a bug: please report).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -22,7 +23,7 @@ from kg.nlp import DEFAULT_MODEL
 from kg.query import Rows, get_named, named_queries, run
 from kg.vocab import DEFAULT_BASE
 
-EXIT_PROBLEMS, EXIT_USAGE, EXIT_STORE, EXIT_MODEL = 1, 2, 3, 4
+EXIT_PROBLEMS, EXIT_USAGE, EXIT_STORE, EXIT_MODEL, EXIT_INTERNAL = 1, 2, 3, 4, 70
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -55,6 +56,11 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             _err("interrupted; the store keeps every article written before the interruption")
             sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - last resort: one line, traceback on demand
+            if os.environ.get("KG_DEBUG"):
+                raise
+            _err(f"internal error: {type(exc).__name__}: {exc} (set KG_DEBUG=1 for the traceback)")
+            sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
 
@@ -82,18 +88,28 @@ def main() -> None:
 @main.command()
 @click.argument("articles", nargs=-1, required=True)
 @store_option
-@click.option("--memory", is_flag=True, help="Build in memory only (nothing written; prints stats).")
-@click.option("--base-iri", default=DEFAULT_BASE, show_default=True, help="Base IRI for minted IRIs.")
-@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="spaCy model package or path.")
+@click.option(
+    "--memory", is_flag=True, help="Build in memory only (nothing written; prints stats)."
+)
+@click.option(
+    "--base-iri", default=DEFAULT_BASE, show_default=True, help="Base IRI for minted IRIs."
+)
+@click.option(
+    "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy model package or path."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @handle_errors
-def build(articles: tuple[str, ...], store_dir: Path, memory: bool, base_iri: str, model: str, quiet: bool) -> None:
+def build(
+    articles: tuple[str, ...], store_dir: Path, memory: bool, base_iri: str, model: str, quiet: bool
+) -> None:
     """Add ARTICLES (files, folders, globs, .jsonl) to the store.
 
     Articles already in the store (same text) are skipped; each article is written in its
     own transaction. Files that cannot be read are reported and skipped (exit code 1).
     """
-    graph = KnowledgeGraph(None if memory else store_dir, memory=memory, base_iri=base_iri, model=model)
+    graph = KnowledgeGraph(
+        None if memory else store_dir, memory=memory, base_iri=base_iri, model=model
+    )
     try:
         report = graph.add_documents(list(articles), progress=not quiet)
     finally:
@@ -149,15 +165,39 @@ def _print_rows(rows: Rows, fmt: str) -> None:
 @click.argument("sparql", required=False)
 @store_option
 @click.option("--named", "named", help="Run a named query (see --list).")
-@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of a named query.")
-@click.option("--queries", "queries_dir", type=click.Path(path_type=Path), help="Folder of extra .rq files.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "jsonl"]), default="table", show_default=True)
-@click.option("--file", "-f", "query_file", type=click.Path(path_type=Path), help="Read the SPARQL from a file.")
+@click.option(
+    "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
+)
+@click.option(
+    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of a named query."
+)
+@click.option(
+    "--queries", "queries_dir", type=click.Path(path_type=Path), help="Folder of extra .rq files."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--file",
+    "-f",
+    "query_file",
+    type=click.Path(path_type=Path),
+    help="Read the SPARQL from a file.",
+)
 @handle_errors
 def query(
-    sparql: str | None, store_dir: Path, named: str | None, list_queries: bool, params: tuple[str, ...],
-    queries_dir: Path | None, fmt: str, query_file: Path | None,
+    sparql: str | None,
+    store_dir: Path,
+    named: str | None,
+    list_queries: bool,
+    params: tuple[str, ...],
+    queries_dir: Path | None,
+    fmt: str,
+    query_file: Path | None,
 ) -> None:
     """Run SPARQL over all graphs (prefixes kg:, schema:, sem:, nif:, rdfs:, skos:, ... are predefined)."""
     extra = [queries_dir] if queries_dir else None
@@ -165,10 +205,14 @@ def query(
         for name, nq in sorted(named_queries(extra).items()):
             click.echo(f"{name}: {nq.title}")
             for p in nq.params:
-                need = "required" if p.required else f"optional{'=' + p.default if p.default else ''}"
+                need = (
+                    "required" if p.required else f"optional{'=' + p.default if p.default else ''}"
+                )
                 click.echo(f"    --param {p.name}=<{p.type}>  {need}  {p.description}")
         return
     bindings: dict[str, Any] = {}
+    if named and (sparql or query_file):
+        raise QueryError("give either a SPARQL query or --named NAME, not both")
     if named:
         nq = get_named(named, extra)
         text = nq.sparql
@@ -201,8 +245,16 @@ def query(
 
 @main.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld"]), default="trig", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default: stdout).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld"]),
+    default="trig",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Output file (default: stdout)."
+)
 @handle_errors
 def export(store_dir: Path, fmt: str, output: Path | None) -> None:
     """Write the graph as RDF (turtle and ntriples merge all graphs into one)."""
@@ -220,13 +272,23 @@ def export(store_dir: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @store_option
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("output/graph.html"), show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("output/graph.html"),
+    show_default=True,
+)
 @click.option("--focus", help="Only the neighbourhood of the entity with this name.")
 @click.option("--hops", type=click.IntRange(0, 10), default=2, show_default=True)
 @click.option("--max-nodes", type=click.IntRange(1), default=500, show_default=True)
-@click.option("--view", type=click.Choice(["entities", "events"]), default="entities", show_default=True)
+@click.option(
+    "--view", type=click.Choice(["entities", "events"]), default="entities", show_default=True
+)
 @handle_errors
-def render(store_dir: Path, output: Path, focus: str | None, hops: int, max_nodes: int, view: str) -> None:
+def render(
+    store_dir: Path, output: Path, focus: str | None, hops: int, max_nodes: int, view: str
+) -> None:
     """Draw the graph as one self-contained HTML page (works offline)."""
     graph = _open(store_dir)
     try:
@@ -277,7 +339,13 @@ def stats(store_dir: Path, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
+@click.option(
+    "--output",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+)
 @handle_errors
 def demo(out_dir: Path) -> None:
     """Build the bundled sample corpus into OUTPUT/store and write graph.trig and graph.html."""
@@ -294,10 +362,12 @@ def demo(out_dir: Path) -> None:
     finally:
         graph.close()
     click.echo(f"store:  {store_dir}\ntrig:   {trig}\nviewer: {html}")
-    click.echo('\nExample query: kg query --named mediations   (who mediated what, between whom)')
+    click.echo("\nExample query: kg query --named mediations   (who mediated what, between whom)")
     for row in rows:
-        click.echo(f"  {row['mediatorLabel']} -> {row['eventType']} between {row['parties'] or '?'}"
-                   f" (with {row['coordinators'] or 'nobody named'}) in \"{row['headline']}\"")
+        click.echo(
+            f"  {row['mediatorLabel']} -> {row['eventType']} between {row['parties'] or '?'}"
+            f' (with {row["coordinators"] or "nobody named"}) in "{row["headline"]}"'
+        )
 
 
 __all__ = ["main"]

@@ -65,7 +65,11 @@ class KnowledgeGraph:
         model: str = DEFAULT_MODEL,
         create: bool = True,
     ) -> None:
-        self.store = GraphStore.memory() if memory or store is None else GraphStore.open(store, create=create)
+        self.store = (
+            GraphStore.memory()
+            if memory or store is None
+            else GraphStore.open(store, create=create)
+        )
         self.settings = BuildSettings(model=model, base_iri=base_iri)
 
     @classmethod
@@ -80,14 +84,18 @@ class KnowledgeGraph:
         graph.add_documents(inputs)
         return graph
 
-    def add_documents(self, inputs: Iterable[str | Path | Document], *, progress: bool = False) -> BuildReport:
+    def add_documents(
+        self, inputs: Iterable[str | Path | Document], *, progress: bool = False
+    ) -> BuildReport:
         """Add articles; those already present (same text) are skipped. Returns a report."""
         settings = BuildSettings(
             model=self.settings.model, base_iri=self.settings.base_iri, progress=progress
         )
         return build(inputs, self.store, settings)
 
-    def add_text(self, text: str, *, title: str = "", source: str = "<text>", **meta: Any) -> BuildReport:
+    def add_text(
+        self, text: str, *, title: str = "", source: str = "<text>", **meta: Any
+    ) -> BuildReport:
         """Add one article given as a string (metadata lines at its start are read too)."""
         from dataclasses import replace
 
@@ -138,8 +146,15 @@ class KnowledgeGraph:
 
         return project(self.store, view=view)
 
-    def render(self, path: str | Path = "output/graph.html", *, focus: str | None = None, hops: int = 2,
-               max_nodes: int = 500, view: str = "entities") -> Path:
+    def render(
+        self,
+        path: str | Path = "output/graph.html",
+        *,
+        focus: str | None = None,
+        hops: int = 2,
+        max_nodes: int = 500,
+        view: str = "entities",
+    ) -> Path:
         """Write the interactive, self-contained HTML view."""
         from kg.render import render_html
 
@@ -169,7 +184,12 @@ class KnowledgeGraph:
     def __enter__(self) -> KnowledgeGraph:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
 

@@ -29,7 +29,20 @@ MIN_LETTERS = 20
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 _INLINE_DATE = re.compile(r"\A[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
@@ -123,7 +136,9 @@ def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
 def _check_sensible(text: str, source: str) -> None:
     letters = sum(ch.isalpha() for ch in text)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > max(3, len(text) // 100) or "\ufffd" in text[:2000] and text.count("\ufffd") > 5:
+    if controls > max(3, len(text) // 100) or (
+        "\ufffd" in text[:2000] and text.count("\ufffd") > 5
+    ):
         raise InputError(source, "bytes decode to no sensible text (control characters)")
     if letters < MIN_LETTERS:
         raise InputError(source, f"no article text (only {letters} letters)")
@@ -224,7 +239,9 @@ def _first_line_title(doc: Document) -> str:
     return Path(doc.source).stem
 
 
-_DROP_TAGS = "script, style, noscript, nav, header, footer, aside, form, iframe, svg, template, button"
+_DROP_TAGS = (
+    "script, style, noscript, nav, header, footer, aside, form, iframe, svg, template, button"
+)
 _BLOCK_TAGS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, figcaption, td"
 
 

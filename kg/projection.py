@@ -83,11 +83,16 @@ def project(store: GraphStore, view: str = "entities") -> nx.MultiDiGraph:
     for row in _rows(store, _EVENTS):
         ev = events.setdefault(
             row["event"],
-            {"class": _local(row["type"]), "roles": defaultdict(list), "trigger": row["trigger"], "evidence": {}},
+            {
+                "class": _local(row["type"]),
+                "roles": defaultdict(list),
+                "trigger": row["trigger"],
+                "evidence": {},
+            },
         )
-        if row["filler"] in entities or row["filler"] in events or row["filler"].startswith("http"):
-            if row["filler"] not in ev["roles"][_local(row["role"])]:
-                ev["roles"][_local(row["role"])].append(row["filler"])
+        fillers = ev["roles"][_local(row["role"])]
+        if row["filler"] in entities and row["filler"] not in fillers:
+            fillers.append(row["filler"])
         date = row["date"].isoformat() if row.get("date") is not None else ""
         ev["evidence"] = {
             "text": row["sentence"], "doc": row.get("headline") or "", "date": date,
@@ -108,7 +113,9 @@ def project(store: GraphStore, view: str = "entities") -> nx.MultiDiGraph:
         ev = events[iri]
         cls = ev["class"]
         frame = lexicon.frames.get(cls)
-        roles: dict[str, list[str]] = {r: [f for f in fs if f in entities] for r, fs in ev["roles"].items()}
+        roles: dict[str, list[str]] = {
+            r: [f for f in fs if f in entities] for r, fs in ev["roles"].items()
+        }
         roles = {r: fs for r, fs in roles.items() if fs}
         if not roles:
             continue
@@ -125,9 +132,13 @@ def project(store: GraphStore, view: str = "entities") -> nx.MultiDiGraph:
                             continue
                         node(f)
                         label = verb if frame and role == frame.object else f"{verb} ({role})"
-                        graph.add_edge(s, f, key=f"{iri}|{role}", label=label, evidence=[evidence], event=iri)
+                        graph.add_edge(
+                            s, f, key=f"{iri}|{role}", label=label, evidence=[evidence], event=iri
+                        )
             continue
-        graph.add_node(iri, label=f"{cls}: {ev['trigger']}", kind=f"Event:{cls}", evidence=[evidence])
+        graph.add_node(
+            iri, label=f"{cls}: {ev['trigger']}", kind=f"Event:{cls}", evidence=[evidence]
+        )
         for role, fillers in sorted(roles.items()):
             for f in fillers:
                 node(f)

@@ -81,7 +81,9 @@ def python_value(term: Any) -> Any:
     return term.value if hasattr(term, "value") else str(term)
 
 
-def run(store: GraphStore, sparql: str, bindings: Mapping[str, Any] | None = None) -> Rows | bool | list[tuple[Any, Any, Any]]:
+def run(
+    store: GraphStore, sparql: str, bindings: Mapping[str, Any] | None = None
+) -> Rows | bool | list[tuple[Any, Any, Any]]:
     """Run a query; SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE triples."""
     bound = {k: to_term(v) for k, v in (bindings or {}).items()}
     result = store.query(sparql, bound)
@@ -158,7 +160,9 @@ class NamedQuery:
             raw = values.get(p.name, p.default)
             if raw is None:
                 if p.required:
-                    raise QueryError(f"query {self.name}: missing parameter --param {p.name}=... ({p.description})")
+                    raise QueryError(
+                        f"query {self.name}: missing parameter --param {p.name}=... ({p.description})"
+                    )
                 continue
             out[p.name] = _typed(p, raw, self.name)
         return out
@@ -184,7 +188,9 @@ def _typed(p: Param, raw: str, query: str) -> URIRef | Literal:
             re.compile(raw)
         return Literal(raw)
     except (ValueError, re.error) as exc:
-        raise QueryError(f"query {query}: --param {p.name}={raw!r} is not a valid {p.type} ({exc})") from None
+        raise QueryError(
+            f"query {query}: --param {p.name}={raw!r} is not a valid {p.type} ({exc})"
+        ) from None
 
 
 def named_queries(extra_dirs: list[Path] | None = None) -> dict[str, NamedQuery]:
@@ -207,4 +213,13 @@ def get_named(name: str, extra_dirs: list[Path] | None = None) -> NamedQuery:
     return queries[name]
 
 
-__all__ = ["NamedQuery", "Param", "Rows", "get_named", "named_queries", "python_value", "run", "to_term"]
+__all__ = [
+    "NamedQuery",
+    "Param",
+    "Rows",
+    "get_named",
+    "named_queries",
+    "python_value",
+    "run",
+    "to_term",
+]

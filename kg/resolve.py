@@ -80,18 +80,22 @@ class Resolver:
             seen.append((m, key))
         for m in extraction.mentions:
             if m.nominal and m.antecedent in table:
-                table[m.key] = table[m.antecedent]  # type: ignore[index]
+                table[m.key] = table[m.antecedent]
             elif m.label == "GROUP":
                 key = f"Group|{doc_id}|{normalise(m.text)}"
                 if key not in res.entities:
-                    res.entities[key] = Entity(key=key, label=m.text, type="Group", document_scoped=doc_id)
+                    res.entities[key] = Entity(
+                        key=key, label=m.text, type="Group", document_scoped=doc_id
+                    )
                 res.entities[key].aliases.add(m.text)
                 table[m.key] = key
 
     def _key(self, m: Mention, label: str, seen: list[tuple[Mention, str]], res: Resolution) -> str:
         gz_entry = self._gazetteer_entry(m, label)
         if gz_entry is not None:
-            return self._ensure(res, gz_entry.key, gz_entry.label, gz_entry.type, gz_entry.qid, m.text)
+            return self._ensure(
+                res, gz_entry.key, gz_entry.label, gz_entry.type, gz_entry.qid, m.text
+            )
         norm = normalise(m.text)
         if label == "PERSON":
             for earlier, key in reversed(seen):
@@ -122,7 +126,9 @@ class Resolver:
                 return entry
         return None
 
-    def _ensure(self, res: Resolution, key: str, label: str, etype: str, qid: str, alias: str) -> str:
+    def _ensure(
+        self, res: Resolution, key: str, label: str, etype: str, qid: str, alias: str
+    ) -> str:
         if key not in res.entities:
             res.entities[key] = Entity(key=key, label=label, type=etype, qid=qid)
         return key

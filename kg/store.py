@@ -13,6 +13,7 @@ the default graph.  :meth:`GraphStore.dataset` gives the same store through rdfl
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,55 @@ def from_ox(term: Any) -> URIRef | Literal | BNode | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def _blank_comments_and_strings(sparql: str) -> str:
+    """The query with comments, IRIs and string literals replaced by spaces (same length)."""
+    out = list(sparql)
+    i, n = 0, len(sparql)
+    while i < n:
+        ch = sparql[i]
+        if ch == "#":
+            while i < n and sparql[i] != "\n":
+                out[i] = " "
+                i += 1
+        elif ch == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:]):
+            end = i + re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:]).end()  # type: ignore[union-attr]
+            for j in range(i + 1, end - 1):
+                out[j] = " "
+            i = end
+        elif ch in "\"'":
+            quote = sparql[i : i + 3] if sparql[i : i + 3] in ('"""', "'''") else ch
+            j = i + len(quote)
+            while j < n and sparql[j : j + len(quote)] != quote:
+                j += 2 if sparql[j] == "\\" else 1
+            for k in range(i + len(quote), min(j, n)):
+                out[k] = " "
+            i = j + len(quote)
+        else:
+            i += 1
+    return "".join(out)
+
+
+def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
+    """Add ``VALUES (?a ?b) { (x y) }`` at the start of the outermost WHERE group.
+
+    >>> print(bind_values('SELECT ?s WHERE { ?s ?p ?name } # where {', {"name": ox.Literal('a"b')}))
+    SELECT ?s WHERE { VALUES (?name) { ("a\\"b") } ?s ?p ?name } # where {
+    """
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name")
+    masked = _blank_comments_and_strings(sparql)
+    match = re.search(r"\bWHERE\s*\{", masked, re.I) or re.search(
+        r"\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b[^{]*\{", masked, re.I
+    )
+    if match is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    names = " ".join(f"?{k}" for k in bindings)
+    values = " ".join(str(v) for v in bindings.values())
+    at = match.end()
+    return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }}{sparql[at:]}"
+
+
 def _is_store_folder(path: Path) -> bool:
     return (path / "CURRENT").is_file() and any(path.glob("OPTIONS-*"))
 
@@ -120,7 +170,9 @@ class GraphStore:
                 raise StoreError(
                     f"--store {folder}: store is in use by another kg process; wait for it to finish"
                 ) from None
-            raise StoreError(f"--store {folder}: cannot open store ({text.splitlines()[0]})") from None
+            raise StoreError(
+                f"--store {folder}: cannot open store ({text.splitlines()[0]})"
+            ) from None
         return cls(inner, folder)
 
     # ------------------------------------------------------------------ writing
@@ -148,10 +200,17 @@ class GraphStore:
         digest = hashlib.sha256(data).hexdigest()
         g = ox.NamedNode(graph)
         marker = ox.NamedNode("https://w3id.org/kg-news/ontology#documentId")
-        current = [q.object.value for q in self._store.quads_for_pattern(g, marker, None, g)]
+        current = [
+            q.object.value
+            for q in self._store.quads_for_pattern(g, marker, None, g)
+            if isinstance(q.object, ox.Literal)
+        ]
         if current == [digest]:
             return
-        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        quads = [
+            ox.Quad(t.subject, t.predicate, t.object, g)
+            for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
+        ]
         quads.append(ox.Quad(g, marker, ox.Literal(digest), g))
         self._store.clear_graph(g)
         self._store.extend(quads)
@@ -167,7 +226,8 @@ class GraphStore:
             None,
             ox.DefaultGraph(),
         ):
-            return str(quad.object.value)
+            obj = quad.object
+            return obj.value if isinstance(obj, ox.Literal) else None
         return None
 
     def flush(self) -> None:
@@ -179,15 +239,16 @@ class GraphStore:
         return len(self._store)
 
     def query(self, sparql: str, bindings: Mapping[str, URIRef | Literal] | None = None) -> Any:
-        """Run SPARQL over the union of all graphs; ``bindings`` are substituted safely."""
-        subs = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        """Run SPARQL over the union of all graphs.
+
+        ``bindings`` are joined in as a ``VALUES`` block at the start of the query's WHERE
+        group, each value serialised (and escaped) by the RDF library, so they are visible to
+        FILTERs and user text is never spliced in raw.
+        """
+        if bindings:
+            sparql = bind_values(sparql, {k: to_ox(v) for k, v in bindings.items()})
         try:
-            return self._store.query(
-                sparql,
-                use_default_graph_as_union=True,
-                prefixes=PREFIXES,
-                substitutions=subs or None,
-            )
+            return self._store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except (OSError, ValueError, RuntimeError) as exc:
@@ -205,7 +266,9 @@ class GraphStore:
             triples = self._store.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
             )
-            self._store_from(triples).dump(out, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+            self._store_from(triples).dump(
+                out, format=rdf_format, from_graph=ox.DefaultGraph(), prefixes=PREFIXES
+            )
         return out.getvalue()
 
     @staticmethod

@@ -169,7 +169,7 @@ def _show(term: Node | None, width: int = 80) -> str:
         iri = str(term)
         for prefix, namespace in PREFIXES.items():
             if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         return f"<{iri}>"
     if isinstance(term, Literal):
         text = str(term)
@@ -184,4 +184,10 @@ def _show(term: Node | None, width: int = 80) -> str:
     return "(path expression)" if isinstance(term, BNode) else str(term)
 
 
-__all__ = ["DEFAULT_LIMIT", "ValidationReport", "default_shapes", "validate_graph", "validate_store"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "ValidationReport",
+    "default_shapes",
+    "validate_graph",
+    "validate_store",
+]

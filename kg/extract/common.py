@@ -51,7 +51,9 @@ def strip_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         doc[start].is_punct or doc[start].is_space or doc[start].lower_ in {"the", "a", "an"}
     ):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"):
+    while end > start and (
+        doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].tag_ == "POS"
+    ):
         end -= 1
     return (start, end) if start < end else None
 

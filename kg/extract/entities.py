@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 # Heads too generic to refer back to one named thing ("the group", "the side").
 _GENERIC_HEADS = {
     "group", "side", "government", "country", "state", "city", "people", "area", "region",
-    "party", "people", "office", "administration", "territory", "forces", "war", "attack",
+    "party", "office", "administration", "territory", "forces", "war", "attack",
 }  # fmt: skip
 
 
@@ -54,12 +54,16 @@ def entity_mentions(doc: Doc) -> list[Mention]:
             while i >= 0 and i >= start - 8:
                 tok = doc[i]
                 other = ent_of_token.get(i)
-                if other is not None and other.label_ in {"ORG", "GPE", "NORP"} and affiliation is None:
+                if (
+                    other is not None
+                    and other.label_ in {"ORG", "GPE", "NORP"}
+                    and affiliation is None
+                ):
                     if other.label_ == "ORG":
                         affiliation = (other.start_char, other.end_char)
                     i = other.start - 1
                     continue
-                if tok.lower_ in honorifics or tok.is_punct and tok.text in "[]":
+                if tok.lower_ in honorifics or (tok.is_punct and tok.text in "[]"):
                     i -= 1
                     continue
                 if tok.lower_ in titles and other is None:

@@ -50,6 +50,7 @@ class _Context:
     triggers: dict[int, str]
     quotes: list[tuple[int, int]]
     groups: dict[tuple[int, int], Mention] = field(default_factory=dict)
+    mention_by_span: dict[tuple[int, int], Mention] = field(default_factory=dict)
     last_person: list[Mention] = field(default_factory=list)
     last_speaker: list[Mention] = field(default_factory=list)
 
@@ -82,12 +83,18 @@ class EventExtractor:
                 mention_at.setdefault(tok.i, m)
         triggers = {t.i: cls for t in doc if (cls := self._trigger_class(t, mention_at))}
         ctx = _Context(doc, published, mention_at, triggers, quotes)
+        ctx.mention_by_span = {(m.start, m.end): m for m in mentions}
         events: list[Event] = []
         by_trigger: dict[int, Event] = {}
         for token in doc:
-            m = mention_at.get(token.i)
-            if m is not None and m.label == "PERSON" and not _inside(token.idx, quotes):
-                ctx.last_person.append(m)
+            person = mention_at.get(token.i)
+            if (
+                person is not None
+                and person.label == "PERSON"
+                and token.idx == person.start
+                and not _inside(token.idx, quotes)
+            ):
+                ctx.last_person.append(person)
             if token.i not in triggers:
                 continue
             event = self._event(token, triggers[token.i], ctx)
@@ -148,7 +155,11 @@ class EventExtractor:
                     m = ctx.mention_at.get(child.i)
                     if m is not None and m.label in {"PERSON", "ORG", "GPE", "NORP"}:
                         roles += self._fill(frame.subject, child, ctx)
-        if not verbal and trigger.dep_ == "pobj" and trigger.head.lower_ in {"through", "via", "by"}:
+        if (
+            not verbal
+            and trigger.dep_ == "pobj"
+            and trigger.head.lower_ in {"through", "via", "by"}
+        ):
             # "an agreement achieved through mediation by Qatar": the mediation is of the agreement
             gov = trigger.head.head
             target = gov if gov.i in ctx.triggers else None
@@ -160,15 +171,25 @@ class EventExtractor:
                 )
         prep_heads = [trigger]
         if not verbal:
-            prep_heads += [c for c in trigger.children if c.dep_ in NOMINAL_LIGHT_DEPS and c.i not in ctx.triggers]
+            prep_heads += [
+                c
+                for c in trigger.children
+                if c.dep_ in NOMINAL_LIGHT_DEPS and c.i not in ctx.triggers
+            ]
         preps: list[tuple[Token, Token]] = []  # (head, preposition)
         for head in prep_heads:
             for child in head.children:
                 if child.dep_ in {"prep", "agent"} and not _belongs_to_nominal(child, trigger, ctx):
                     preps += [(head, c) for c in [child, *child.conjuncts] if c.pos_ == "ADP"]
         if not verbal and trigger.i + 1 < len(trigger.doc):
-            after = trigger.doc[trigger.i + 1]  # "mediation by Qatar", whatever the parser attached it to
-            if after.lower_ == "by" and after.head.i != trigger.i and after.dep_ in {"agent", "prep"}:
+            after = trigger.doc[
+                trigger.i + 1
+            ]  # "mediation by Qatar", whatever the parser attached it to
+            if (
+                after.lower_ == "by"
+                and after.head.i != trigger.i
+                and after.dep_ in {"agent", "prep"}
+            ):
                 preps += [(trigger, c) for c in [after, *after.conjuncts] if c.pos_ == "ADP"]
         for head, child in preps:
             if child.dep_ == "agent" and head is not trigger:
@@ -199,7 +220,8 @@ class EventExtractor:
         if according is None:
             according = _according_to_in_clause(trigger, ctx)
         sent = trigger.sent
-        quotes, content = ((), "")
+        quotes: tuple[str, ...] = ()
+        content = ""
         if event_class == "Statement":
             quotes = tuple(
                 ctx.doc.text[s:e]
@@ -232,7 +254,7 @@ class EventExtractor:
                 continue
             start, end = span
             event_ref = tok.i in ctx.triggers and tok.i not in ctx.mention_at
-            m = ctx.mention_at.get(tok.i)
+            m = ctx.mention_at.get(tok.i) or ctx.mention_by_span.get((start, end))
             if role in PLACE_ROLES and (m is None or m.label not in PLACE_LABELS):
                 continue
             if m is None and not event_ref and (start, end) not in ctx.groups:
@@ -269,7 +291,10 @@ class EventExtractor:
                 break
             for child in head.children:
                 cands: list[Token] = []
-                if child.dep_ in {"npadvmod", "tmod", "nmod"} and child.ent_type_ in {"DATE", "TIME"}:
+                if child.dep_ in {"npadvmod", "tmod", "nmod"} and child.ent_type_ in {
+                    "DATE",
+                    "TIME",
+                }:
                     cands.append(child)
                 elif child.dep_ == "prep" and child.lower_ in TIME_PREPS:
                     cands += [p for p in _pobjs(child) if p.ent_type_ in {"DATE", "TIME"}]
@@ -279,7 +304,11 @@ class EventExtractor:
                         continue
                     value = normalise_date(ent.text, ctx.published)
                     return TimeExpr(ent.start_char, ent.end_char, ent.text, value)
-            head = head.head if head.dep_ in {"xcomp", "conj", "acl"} and head.head is not head else None
+            head = (
+                head.head
+                if head.dep_ in {"xcomp", "conj", "acl"} and head.head is not head
+                else None
+            )
         return None
 
 
@@ -329,7 +358,9 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             return objects[0]
         return _subject(verb.head, depth + 1)
     if verb.dep_ in {"conj", "advcl"} and verb.head.pos_ in {"VERB", "AUX"}:
-        if verb.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if verb.dep_ == "advcl" and not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+        ):
             return None
         return _subject(verb.head, depth + 1)
     return None
@@ -372,7 +403,11 @@ def _filler_span(token: Token, ctx: _Context) -> tuple[int, int] | None:
     if token.lemma_.casefold() in METONYM_HEADS:
         for child in token.children:
             owner = ctx.mention_at.get(child.i)
-            if child.dep_ in {"poss", "compound"} and owner is not None and owner.label in {"GPE", "ORG"}:
+            if (
+                child.dep_ in {"poss", "compound"}
+                and owner is not None
+                and owner.label in {"GPE", "ORG"}
+            ):
                 return owner.start, owner.end
     if token.i in ctx.triggers:
         return token.idx, token.idx + len(token.text)
@@ -410,7 +445,9 @@ def _negated(trigger: Token) -> bool:
         if head is None:
             return False
         for child in head.children:
-            if child.dep_ == "neg" or child.lower_ in {"never", "not", "n't"} and child.dep_ in {"advmod", "neg"}:
+            if child.dep_ == "neg" or (
+                child.lower_ in {"never", "not", "n't"} and child.dep_ in {"advmod", "neg"}
+            ):
                 return True
             if child.dep_ in {"nsubj", "nsubjpass", "dobj"} and any(
                 g.dep_ == "det" and g.lower_ == "no" for g in child.children
@@ -460,7 +497,7 @@ def _content(trigger: Token) -> str:
     for child in trigger.children:
         if child.dep_ == "ccomp":
             words = list(child.subtree)
-            return trigger.doc[words[0].i : words[-1].i + 1].text.strip(" ,“”\"")
+            return trigger.doc[words[0].i : words[-1].i + 1].text.strip(' ,“”"')
     return ""
 
 

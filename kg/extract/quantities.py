@@ -19,8 +19,29 @@ if TYPE_CHECKING:
 _WORDS = {
     w: i
     for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
     )
 }
 _WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80})
@@ -122,7 +143,8 @@ def _counted_run(doc: Doc, i: int) -> tuple[int, int] | None:
     seen_noun = False
     while i < sent_end:
         tok = doc[i]
-        ok = tok.pos_ in _RUN_POS or (tok.tag_ == "VBN" and not seen_noun)
+        after_cc = i > start and doc[i - 1].pos_ == "CCONJ"
+        ok = tok.pos_ in _RUN_POS or (tok.tag_ in {"VBN", "VBD"} and (not seen_noun or after_cc))
         ok = ok or (tok.text == "-" and i > start)
         if not ok or tok.like_num or tok.ent_type_ in {"DATE", "TIME", "CARDINAL"}:
             break

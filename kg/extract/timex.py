@@ -17,13 +17,29 @@ from datetime import date, timedelta
 _MONTHS = {
     name: i + 1
     for i, name in enumerate(
-        "january february march april may june july august september october november december".split()
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 _MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _WEEKDAYS = {
-    name: i for i, name in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())
+    name: i
+    for i, name in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
 }
 _RELATIVE = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
