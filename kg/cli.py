@@ -56,7 +56,7 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             _err("interrupted; the store keeps every article written before the interruption")
             sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - last resort: one line, traceback on demand
+        except Exception as exc:
             if os.environ.get("KG_DEBUG"):
                 raise
             _err(f"internal error: {type(exc).__name__}: {exc} (set KG_DEBUG=1 for the traceback)")

@@ -87,8 +87,8 @@ def run(
     """Run a query; SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE triples."""
     bound = {k: to_term(v) for k, v in (bindings or {}).items()}
     result = store.query(sparql, bound)
-    if isinstance(result, bool):
-        return result
+    if isinstance(result, ox.QueryBoolean | bool):
+        return bool(result)
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
         rows = [{c: python_value(sol[c]) for c in columns} for sol in result]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.extract.common import quote_spans
+from kg.extract.common import quote_spans, sentence_span
 from kg.extract.entities import entity_mentions, nominal_mentions
 from kg.extract.events import EventExtractor
 from kg.extract.quantities import quantity_claims
@@ -40,13 +40,7 @@ class Extractor:
         quotes = quote_spans(document.text)
         events, groups = self.events(doc, mentions, document.published, quotes)
         claims = quantity_claims(doc, mentions)
-        sentences = []
-        for sent in doc.sents:
-            text = sent.text
-            if text.strip():
-                start = sent.start_char + (len(text) - len(text.lstrip()))
-                end = sent.start_char + len(text.rstrip())
-                sentences.append((start, end))
+        sentences = [sentence_span(sent.root) for sent in doc.sents if sent.text.strip()]
         return Extraction(
             document=document,
             mentions=sorted([*mentions, *groups], key=lambda m: (m.start, m.end)),

@@ -78,6 +78,15 @@ def phrase_tokens(token: Token, max_tokens: int = 14) -> tuple[int, int] | None:
     return strip_span(doc, left, right + 1)
 
 
+def sentence_span(token: Token) -> tuple[int, int]:
+    """Character span of the token's sentence without surrounding whitespace tokens."""
+    sent = token.sent
+    words = [t for t in sent if not t.is_space]
+    if not words:
+        return sent.start_char, sent.end_char
+    return words[0].idx, words[-1].idx + len(words[-1].text)
+
+
 def char_range(doc: Doc, tokens: tuple[int, int]) -> tuple[int, int]:
     span: Span = doc[tokens[0] : tokens[1]]
     return span.start_char, span.end_char
@@ -97,6 +106,7 @@ __all__ = [
     "conjuncts",
     "phrase_tokens",
     "quote_spans",
+    "sentence_span",
     "strip_span",
     "word_list",
 ]

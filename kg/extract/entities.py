@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.extract.common import ENTITY_LABELS, strip_span, word_list
+from kg.extract.common import ENTITY_LABELS, sentence_span, strip_span, word_list
 from kg.model import Mention
 
 if TYPE_CHECKING:
@@ -15,13 +15,6 @@ _GENERIC_HEADS = {
     "group", "side", "government", "country", "state", "city", "people", "area", "region",
     "party", "office", "administration", "territory", "forces", "war", "attack",
 }  # fmt: skip
-
-
-def _sentence_of(span: Span) -> tuple[int, int]:
-    sent = span.sent
-    stripped = strip_span(span.doc, sent.start, sent.end) or (sent.start, sent.end)
-    first, last = span.doc[stripped[0]], span.doc[stripped[1] - 1]
-    return first.idx, last.idx + len(last.text)
 
 
 def entity_mentions(doc: Doc) -> list[Mention]:
@@ -78,7 +71,7 @@ def entity_mentions(doc: Doc) -> list[Mention]:
                 end=span.end_char,
                 text=span.text,
                 label=ent.label_,
-                sentence=_sentence_of(span),
+                sentence=sentence_span(span.root),
                 head_lemma=span.root.lemma_.casefold(),
                 titles=(" ".join(title_words),) if title_words else (),
                 affiliation=affiliation,
@@ -137,7 +130,7 @@ def nominal_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
                 end=key[1],
                 text=token.text,
                 label=antecedent.label,
-                sentence=_sentence_of(doc[token.i : token.i + 1]),
+                sentence=sentence_span(token),
                 head_lemma=token.lemma_.casefold(),
                 nominal=True,
                 antecedent=(antecedent.start, antecedent.end),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kg.extract.common import PRONOUNS, char_range, conjuncts, phrase_tokens
+from kg.extract.common import PRONOUNS, char_range, conjuncts, phrase_tokens, sentence_span
 from kg.extract.timex import normalise_date
 from kg.lexicon import Frame, Lexicon
 from kg.model import Event, Mention, Role, TimeExpr
@@ -235,7 +235,7 @@ class EventExtractor:
             trigger_start=trigger.idx,
             trigger_end=trigger.idx + len(trigger.text),
             trigger=trigger.text,
-            sentence=_sentence_chars(trigger),
+            sentence=sentence_span(trigger),
             roles=tuple(roles),
             time=self._time(trigger, ctx),
             negated=negated,
@@ -263,7 +263,7 @@ class EventExtractor:
                     end=end,
                     text=ctx.doc.text[start:end],
                     label="GROUP",
-                    sentence=_sentence_chars(tok),
+                    sentence=sentence_span(tok),
                     head_lemma=tok.lemma_.casefold(),
                 )
             out.append(Role(role, start, end, ctx.doc.text[start:end], event_ref=event_ref))
@@ -429,14 +429,6 @@ def _resolve_pronoun(token: Token, ctx: _Context) -> tuple[int, int] | None:
         if candidates and token.idx - candidates[-1].end < 1500:
             return candidates[-1].start, candidates[-1].end
     return None
-
-
-def _sentence_chars(token: Token) -> tuple[int, int]:
-    sent = token.sent
-    words = [t for t in sent if not t.is_space]
-    if not words:
-        return sent.start_char, sent.end_char
-    return words[0].idx, words[-1].idx + len(words[-1].text)
 
 
 def _negated(trigger: Token) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kg.extract.common import PRONOUNS, phrase_tokens, strip_span
+from kg.extract.common import PRONOUNS, phrase_tokens, sentence_span, strip_span
 from kg.model import Mention, QuantityClaim
 
 if TYPE_CHECKING:
@@ -104,7 +104,6 @@ def quantity_claims(doc: Doc, mentions: list[Mention]) -> list[QuantityClaim]:
             continue
         c_start, c_end = doc[run[0]].idx, doc[run[1] - 1].idx + len(doc[run[1] - 1])
         qualifier = _qualifier(ent)
-        sent = number.sent
         credit = _credit(number, mentions)
         claims.append(
             QuantityClaim(
@@ -117,7 +116,7 @@ def quantity_claims(doc: Doc, mentions: list[Mention]) -> list[QuantityClaim]:
                 counted=doc.text[c_start:c_end],
                 counted_span=(c_start, c_end),
                 predicate=_predicate(doc, run),
-                sentence=(sent.start_char, sent.end_char),
+                sentence=sentence_span(number),
                 according_to=credit[0] if credit else None,
                 according_to_text=credit[1] if credit else "",
             )
