@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -138,6 +139,18 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _adhoc_value(value: str) -> Any:
+    """``<IRI>`` binds an IRI; anything else a plain string literal."""
+    from rdflib import URIRef
+
+    if value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1]
+        if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri):
+            raise QueryError(f"--param {value!r}: not an absolute IRI")
+        return URIRef(iri)
+    return value
+
+
 def _print_rows(rows: Rows, fmt: str) -> None:
     if fmt == "csv":
         click.echo(rows.to_csv(), nl=False)
@@ -169,7 +182,11 @@ def _print_rows(rows: Rows, fmt: str) -> None:
     "--list", "list_queries", is_flag=True, help="List the named queries and their parameters."
 )
 @click.option(
-    "--param", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of a named query."
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME (typed as a named query declares; ad hoc: <IRI> or a string).",
 )
 @click.option(
     "--queries", "queries_dir", type=click.Path(path_type=Path), help="Folder of extra .rq files."
@@ -227,7 +244,7 @@ def query(
     else:
         raise QueryError("give a SPARQL query, --file FILE, --named NAME or --list")
     if params and not named:
-        raise QueryError("--param works with --named; bind ad-hoc query values in the Python API")
+        bindings = {k: _adhoc_value(v) for k, v in _parse_params(params).items()}
     graph = _open(store_dir)
     try:
         result = run(graph.store, text, bindings)

@@ -14,7 +14,7 @@ from kg.extract.events import EventExtractor
 from kg.extract.quantities import quantity_claims
 from kg.extract.timex import normalise_date
 from kg.lexicon import Lexicon
-from kg.model import Document, Extraction
+from kg.model import Document, Extraction, Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -40,6 +40,19 @@ class Extractor:
         quotes = quote_spans(document.text)
         events, groups = self.events(doc, mentions, document.published, quotes)
         claims = quantity_claims(doc, mentions)
+        known = {(m.start, m.end) for m in [*mentions, *groups]}
+        for claim in claims:  # a credited source the article does not name ("health officials")
+            if claim.according_to and claim.according_to not in known:
+                known.add(claim.according_to)
+                groups.append(
+                    Mention(
+                        start=claim.according_to[0],
+                        end=claim.according_to[1],
+                        text=claim.according_to_text,
+                        label="GROUP",
+                        sentence=claim.sentence,
+                    )
+                )
         sentences = [sentence_span(sent.root) for sent in doc.sents if sent.text.strip()]
         return Extraction(
             document=document,

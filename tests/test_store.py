@@ -1,0 +1,387 @@
+"""The Oxigraph store: opening, locking, atomic writes, bound queries, dumps."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS, XSD
+
+from kg.errors import KGError, QueryError, StoreError
+from kg.store import EXPORT_FORMATS, GraphStore, bind_values, from_ox, to_ox
+
+EX = Namespace("https://example.org/")
+G1, G2 = URIRef("https://example.org/graph/1"), URIRef("https://example.org/graph/2")
+
+
+def sample_quads() -> list[tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]]:
+    return [
+        (EX.qatar, RDFS.label, Literal("Qatar", lang="en"), G1),
+        (EX.egypt, RDFS.label, Literal("Egypt", lang="en"), G1),
+        (EX.egypt, EX.population, Literal(105_000_000), G1),
+        (EX.egypt, EX.note, Literal('He said "yes"\nthen left # } {'), G2),
+        (EX.qatar, EX.mediated, EX.deal, G2),
+        (EX.deal, RDFS.label, Literal("deal"), None),
+        (EX.qatar, RDFS.label, Literal("Qatar", lang="en"), G2),  # same triple, other graph
+    ]
+
+
+@pytest.fixture
+def store() -> Iterator[GraphStore]:
+    s = GraphStore.memory()
+    s.add_quads(sample_quads())
+    yield s
+
+
+def select(store: GraphStore, sparql: str, **bindings: URIRef | Literal) -> list[dict[str, str]]:
+    result = store.query(sparql, bindings or None)
+    return [
+        {v.value: sol[v].value for v in result.variables if sol[v] is not None} for sol in result
+    ]
+
+
+# --------------------------------------------------------------------------- open / close
+
+
+def test_memory_store_starts_empty() -> None:
+    s = GraphStore.memory()
+    assert len(s) == 0 and s.path is None
+    s.close()
+
+
+def test_open_creates_and_reopen_keeps_data(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "store"
+    s = GraphStore.open(folder)
+    assert s.path == folder
+    s.add_quads(sample_quads())
+    n = len(s)
+    s.close()
+    assert n == 7
+    again = GraphStore.open(folder, create=False)
+    try:
+        assert len(again) == n
+        assert again.has_graph(G1) and again.has_graph(G2)
+        assert again.label_of(EX.deal) == "deal"
+    finally:
+        again.close()
+
+
+def test_open_empty_existing_folder(tmp_path: Path) -> None:
+    s = GraphStore.open(tmp_path)
+    assert len(s) == 0
+    s.close()
+    assert (tmp_path / "CURRENT").is_file()
+
+
+def test_open_without_create_refuses_missing_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store here yet"):
+        GraphStore.open(tmp_path / "missing", create=False)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_non_store_folder_refused_and_untouched(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("my notes")
+    (tmp_path / "sub").mkdir()
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(StoreError, match="not a kg store") as info:
+        GraphStore.open(tmp_path)
+    assert str(tmp_path) in str(info.value)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert (tmp_path / "notes.txt").read_text() == "my notes"
+
+
+def test_file_instead_of_folder_refused(tmp_path: Path) -> None:
+    path = tmp_path / "store.txt"
+    path.write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        GraphStore.open(path)
+    assert path.read_text() == "x"
+
+
+def test_store_in_use_by_another_process(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    GraphStore.open(folder).close()
+    holder = textwrap.dedent(
+        f"""
+        import sys, time
+        from kg.store import GraphStore
+        store = GraphStore.open({str(folder)!r})
+        print("ready", flush=True)
+        sys.stdin.read()
+        store.close()
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError, match="in use") as info:
+            GraphStore.open(folder)
+        assert str(folder) in str(info.value)
+    finally:
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    GraphStore.open(folder).close()  # free again once the other process has finished
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_add_quads_named_and_default_graphs(store: GraphStore) -> None:
+    assert len(store) == 7
+    default = list(store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert len(default) == 1
+    # Queries see the union of all graphs as the default graph.
+    rows = select(store, "SELECT DISTINCT ?s WHERE { ?s rdfs:label ?l }")
+    assert {r["s"] for r in rows} == {str(EX.qatar), str(EX.egypt), str(EX.deal)}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Literal("x", lang="abcdefghij"),  # rdflib accepts it, Oxigraph refuses (subtag > 8)
+        URIRef("https://example.org/has space"),
+    ],
+    ids=["language-tag", "iri-with-space"],
+)
+def test_add_quads_is_all_or_nothing(store: GraphStore, bad: URIRef | Literal) -> None:
+    before = len(store)
+    batch = [
+        (EX.a, RDFS.label, Literal("first"), G1),
+        (EX.b, RDFS.label, bad, G1) if isinstance(bad, Literal) else (bad, RDFS.label, EX.c, G1),
+        (EX.c, RDFS.label, Literal("last"), G1),
+    ]
+    with pytest.raises((ValueError, KGError)):
+        store.add_quads(batch)
+    assert len(store) == before
+    assert store.label_of(EX.a) is None
+
+
+def test_add_quads_failing_iterable_adds_nothing(store: GraphStore) -> None:
+    def gen() -> Iterator[tuple[URIRef, URIRef, Literal, URIRef]]:
+        yield (EX.a, RDFS.label, Literal("first"), G1)
+        raise RuntimeError("extractor crashed half-way")
+
+    before = len(store)
+    with pytest.raises(RuntimeError):
+        store.add_quads(gen())
+    assert len(store) == before
+
+
+def test_add_triples_goes_to_default_graph() -> None:
+    s = GraphStore.memory()
+    s.add_triples([(EX.a, RDFS.label, Literal("A", lang="en"))])
+    assert s.label_of(EX.a) == "A"
+    assert not s.has_graph(G1)
+
+
+def test_term_conversion_round_trip() -> None:
+    terms = [
+        EX.x,
+        BNode("b1"),
+        Literal("plain"),
+        Literal("tagged", lang="en"),
+        Literal(3),
+        Literal("2023-11-01", datatype=XSD.date),
+    ]
+    for term in terms:
+        back = from_ox(to_ox(term))
+        if isinstance(term, Literal) and term.datatype is None and term.language is None:
+            assert back == Literal("plain", datatype=XSD.string)
+        else:
+            assert back == term
+    assert from_ox(None) is None
+
+
+# --------------------------------------------------------------------------- bound queries
+
+
+def test_binding_visible_inside_filter(store: GraphStore) -> None:
+    """Regression: pyoxigraph's ``substitutions`` did not reach variables inside FILTER."""
+    sparql = "SELECT ?s WHERE { ?s rdfs:label ?l . FILTER(LCASE(STR(?l)) = LCASE(?name)) }"
+    rows = select(store, sparql, name=Literal("EGYPT"))
+    assert rows == [{"s": str(EX.egypt)}]
+    rows = select(store, sparql, name=Literal("nobody"))
+    assert rows == []
+
+
+def test_binding_of_filter_only_variable_with_regex(store: GraphStore) -> None:
+    sparql = "SELECT DISTINCT ?s WHERE { ?s rdfs:label ?l FILTER(REGEX(?l, ?pattern, 'i')) }"
+    rows = select(store, sparql, pattern=Literal("^qat"))
+    assert rows == [{"s": str(EX.qatar)}]
+
+
+def test_binding_iri_and_typed_literal(store: GraphStore) -> None:
+    rows = select(store, "SELECT ?l WHERE { ?s rdfs:label ?l }", s=EX.deal)
+    assert rows == [{"l": "deal"}]
+    rows = select(store, "SELECT ?s WHERE { ?s ?p ?n }", n=Literal(105_000_000))
+    assert rows == [{"s": str(EX.egypt)}]
+
+
+def test_binding_escapes_quotes_newlines_braces_and_hash(store: GraphStore) -> None:
+    value = Literal('He said "yes"\nthen left # } {')
+    rows = select(store, "SELECT ?s WHERE { ?s ?p ?v }", v=value)
+    assert rows == [{"s": str(EX.egypt)}]
+    sparql = bind_values("SELECT ?s WHERE { ?s ?p ?v }", {"v": to_ox(value)})
+    assert "\n" not in sparql
+    assert r'"He said \"yes\"\nthen left # } {"' in sparql
+
+
+def test_injection_attempt_stays_a_literal(store: GraphStore) -> None:
+    evil = Literal('x" ) } } ; DROP ALL ; SELECT * WHERE { ?a ?b "')
+    assert select(store, "SELECT ?s WHERE { ?s rdfs:label ?l }", l=evil) == []
+    assert len(store) == 7
+
+
+def test_binding_multiple_variables(store: GraphStore) -> None:
+    rows = select(
+        store, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", s=EX.qatar, p=EX.mediated
+    )
+    assert rows == [{"g": str(G2)}]
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "# a comment WHERE { ?x ?y ?z }\nSELECT ?s WHERE {@ ?s rdfs:label ?l }",
+        'SELECT ?s WHERE {@ ?s rdfs:label ?l . FILTER(?l != "WHERE { no") }',
+        "SELECT ?s WHERE {@ ?s rdfs:label ?l . FILTER(?l != 'where {') }",
+        'SELECT ?s WHERE {@ ?s rdfs:label ?l . FILTER(?l != """x\nWHERE {""") }',
+        'SELECT ?s\n# WHERE {\nWHERE {@ ?s rdfs:label ?l . FILTER(?l != "#")  # }\n}',
+        "SELECT ?s {@ ?s rdfs:label ?l }",
+        "PREFIX ex: <https://example.org/where#>\nSELECT ?s where{@ ?s rdfs:label ?l }",
+    ],
+    ids=[
+        "comment",
+        "double-quoted",
+        "single-quoted",
+        "long-string",
+        "hash-in-string",
+        "no-where",
+        "prefix-iri",
+    ],
+)
+def test_values_go_into_the_real_where_group(store: GraphStore, marked: str) -> None:
+    """``@`` marks where the VALUES block belongs; comments and strings are skipped."""
+    sparql = marked.replace("@", "")
+    bound = bind_values(sparql, {"l": to_ox(Literal("deal"))})
+    assert bound == marked.replace("@", ' VALUES (?l) { ("deal") }')
+    assert select(store, sparql, l=Literal("deal")) == [{"s": str(EX.deal)}]
+
+
+def test_ask_with_binding(store: GraphStore) -> None:
+    assert store.query("ASK { ?s rdfs:label ?l }", {"l": Literal("deal")}) is True
+    assert store.query("ASK { ?s rdfs:label ?l }", {"l": Literal("nope")}) is False
+
+
+def test_bad_variable_name_refused() -> None:
+    with pytest.raises(QueryError, match="not a SPARQL variable name"):
+        bind_values("SELECT * WHERE { ?s ?p ?o }", {"a b": ox.Literal("x")})
+
+
+def test_query_without_group_refused() -> None:
+    with pytest.raises(QueryError, match="no WHERE clause"):
+        bind_values("LOAD <https://example.org/x>", {"a": ox.Literal("x")})
+
+
+def test_sparql_syntax_error(store: GraphStore) -> None:
+    with pytest.raises(QueryError, match="SPARQL syntax error"):
+        store.query("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_predefined_prefixes(store: GraphStore) -> None:
+    for prefix in ("kg", "schema", "sem", "nif", "prov", "skos", "owl", "xsd", "wd", "itsrdf"):
+        assert store.query(f"ASK {{ ?s {prefix}:nothing ?o }}") is False
+
+
+# --------------------------------------------------------------------------- dumps
+
+
+def plain(graph: Graph) -> Graph:
+    """rdflib graph with ``xsd:string`` literals made plain (Oxigraph writes either way)."""
+    out = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+def union_graph(store: GraphStore) -> Graph:
+    g = Graph()
+    for q in store.inner:
+        g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    return plain(g)
+
+
+def test_dump_unknown_format(store: GraphStore) -> None:
+    with pytest.raises(StoreError, match="--format xml: unknown"):
+        store.dump("xml")
+
+
+def plain_term(term: object) -> object:
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "jsonld"])
+def test_dataset_formats_round_trip(store: GraphStore, fmt: str) -> None:
+    ds = Dataset()
+    ds.parse(data=store.dump(fmt), format="json-ld" if fmt == "jsonld" else fmt)
+    default = ds.default_graph.identifier
+    got = {
+        (s, p, plain_term(o), None if g == default else g)
+        for s, p, o, g in ds.quads((None, None, None, None))
+    }
+    assert got == set(sample_quads())
+    assert len(got) == len(store) == 7
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples"])
+def test_triple_formats_merge_graphs(store: GraphStore, fmt: str) -> None:
+    g = Graph()
+    g.parse(data=store.dump(fmt), format=fmt)
+    assert len(g) == 6  # the Qatar label is in two graphs
+    assert isomorphic(plain(g), union_graph(store))
+
+
+def test_turtle_uses_kg_prefixes(store: GraphStore) -> None:
+    assert b"@prefix rdfs:" in store.dump("turtle") or b"PREFIX rdfs:" in store.dump("turtle")
+
+
+def test_every_export_format_listed() -> None:
+    assert set(EXPORT_FORMATS) == {"trig", "nquads", "turtle", "ntriples", "jsonld"}
+
+
+def test_dataset_view_through_rdflib(store: GraphStore) -> None:
+    ds = store.dataset()
+    labels = {str(o) for o in ds.objects(EX.qatar, RDFS.label)}
+    assert labels == {"Qatar"}
+
+
+@pytest.mark.slow
+def test_sample_store_dumps_round_trip(sample_store: Path) -> None:
+    s = GraphStore.open(sample_store, create=False)
+    try:
+        n = len(s)
+        expected = union_graph(s)
+        for fmt in ("trig", "nquads", "jsonld"):
+            ds = Dataset()
+            ds.parse(data=s.dump(fmt), format="json-ld" if fmt == "jsonld" else fmt)
+            assert len(list(ds.quads((None, None, None, None)))) == n, fmt
+        turtle = Graph().parse(data=s.dump("turtle"), format="turtle")
+        assert isomorphic(plain(turtle), expected)
+        copy = GraphStore.memory()
+        copy.inner.load(s.dump("trig"), format=ox.RdfFormat.TRIG)
+        assert len(copy) == n
+    finally:
+        s.close()
