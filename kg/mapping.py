@@ -13,6 +13,7 @@ See DATA-MODEL in the README for the shape.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -45,12 +46,19 @@ SOFTWARE = "kg 0.1.0"
 def slug(text: str) -> str:
     """A readable, IRI-safe slug: lower case, hyphens, any script kept and percent-encoded.
 
-    >>> slug("Rafah Border Crossing"), slug("Zürich / Genève"), slug("القاهرة")
-    ('rafah-border-crossing', 'z%C3%BCrich-gen%C3%A8ve', '%D8%A7%D9%84%D9%82%D8%A7%D9%87%D8%B1%D8%A9')
+    When punctuation had to be dropped, a short hash of the name keeps distinct names
+    distinct ("C" and "C++").
+
+    >>> slug("Rafah Border Crossing"), slug("القاهرة")
+    ('rafah-border-crossing', '%D8%A7%D9%84%D9%82%D8%A7%D9%87%D8%B1%D8%A9')
+    >>> slug("C"), slug("C++")
+    ('c', 'c-cedb1b')
     """
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"[^\w]+", "-", text).strip("-") or "x"
-    return quote(text, safe="-_")
+    name = " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    base = re.sub(r"[^\w]+", "-", name).strip("-") or "x"
+    if name and not re.fullmatch(r"\w+(?:[ -]\w+)*", name):
+        base += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
+    return quote(base, safe="-_")
 
 
 class Iris:

@@ -94,7 +94,7 @@ class GazetteerTagger:
             for e in doc.ents
             if not any(f.start < e.end and e.start < f.end for f in found)
             or any(  # a longer model entity that contains the name stays ("US State Department")
-                e.start <= f.start and f.end <= e.end and len(e) > len(f) and e.label_ == "ORG"
+                e.start <= f.start and f.end <= e.end and _words(e) > len(f) and e.label_ == "ORG"
                 for f in found
                 if f.start < e.end and e.start < f.end
             )
@@ -105,6 +105,11 @@ class GazetteerTagger:
 
     def __repr__(self) -> str:
         return f"GazetteerTagger({len(self.gazetteer.entries)} entries)"
+
+
+def _words(span: Span) -> int:
+    """Length of a span without leading determiners ("the Rafah Border Crossing" -> 3)."""
+    return len([t for t in span if not (t.i == span.start and t.lower_ in {"the", "a", "an"})])
 
 
 def paragraph_breaks(doc: Doc) -> Doc:
@@ -121,12 +126,17 @@ def _factory(nlp: Language, name: str) -> GazetteerTagger:
     return GazetteerTagger(nlp, Gazetteer.default())
 
 
-@lru_cache(maxsize=2)
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Load ``model`` (a package name or path) with kg's gazetteer component added after NER.
 
-    Raises :class:`~kg.errors.ModelError` with a fix when the model is not installed.
+    Loaded once per process and model.  Raises :class:`~kg.errors.ModelError` with a fix when
+    the model is not installed.
     """
+    return _load(model)
+
+
+@lru_cache(maxsize=2)
+def _load(model: str) -> Language:
     import spacy
     from spacy.language import Language
 

@@ -47,7 +47,19 @@ _TYPE_NAMES = {
     "https://w3id.org/kg-news/ontology#Nationality": "Nationality",
     "https://w3id.org/kg-news/ontology#Group": "Group",
 }
-_TYPE_RANK = list(_TYPE_NAMES.values())[::-1]
+# Most specific last: a node typed both Place and Facility is drawn as a Facility.
+_TYPE_RANK = [
+    "Group",
+    "Nationality",
+    "Place",
+    "Organization",
+    "Country",
+    "City",
+    "Region",
+    "Facility",
+    "ArmedGroup",
+    "Person",
+]
 
 
 def _local(iri: str) -> str:
@@ -121,7 +133,8 @@ def project(store: GraphStore, view: str = "entities") -> nx.MultiDiGraph:
             continue
         evidence = ev["evidence"]
         subjects = roles.get(frame.subject, []) if frame else []
-        if view == "entities" and subjects:
+        others = [f for r, fs in roles.items() if frame and r != frame.subject for f in fs]
+        if view == "entities" and subjects and others:
             verb = frame.shortcut if frame and frame.shortcut else cls.lower()
             for s in subjects:
                 node(s)

@@ -7,7 +7,9 @@ language-tagged; confidences are decimals in [0, 1]; every claim has a value and
 
 The kg ontology (``kg.ttl``) is mixed into the data before validation, so event classes and
 roles are recognised through ``rdfs:subClassOf`` / ``rdfs:subPropertyOf``; no other
-inference is run.  A store is validated as the union of all its graphs.
+inference is run.  A store is validated as the union of all its graphs.  The data is copied
+into a scratch Oxigraph store, so pyshacl runs the shapes' SPARQL constraints in Oxigraph
+(rdflib would parse each query again for every node it checks).
 
 >>> from rdflib import Graph
 >>> report = validate_graph(Graph())
@@ -19,16 +21,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from kg.errors import KGError
 from kg.resources import ontology_dir
-from kg.store import PREFIXES
+from kg.store import PREFIXES, from_ox, to_ox
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
@@ -60,8 +64,10 @@ def validate_store(
     limit: int = DEFAULT_LIMIT,
 ) -> ValidationReport:
     """Validate the union of all graphs of ``store`` (default graph and every named graph)."""
-    data = Graph()
-    data.parse(data=store.dump("ntriples"), format="nt")
+    data = ox.Store()
+    data.bulk_extend(
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store.inner
+    )
     return _validate(data, shapes, limit)
 
 
@@ -75,42 +81,76 @@ def validate_graph(
 
     The graph is copied, never changed.
     """
-    data = Graph()
-    for triple in graph.triples((None, None, None)):
-        data.add(triple)
+    data = ox.Store()
+    data.bulk_extend(
+        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph())  # type: ignore[arg-type]
+        for s, p, o in graph.triples((None, None, None))
+    )
     return _validate(data, shapes, limit)
 
 
-def _parse(path: Path, what: str) -> Graph:
+def _parse_shapes(path: Path) -> Graph:
     graph = Graph()
     try:
         graph.parse(path, format="turtle")
     except FileNotFoundError:
-        raise KGError(f"{path}: {what} file not found") from None
+        raise KGError(f"{path}: SHACL shapes file not found") from None
     except (SyntaxError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise KGError(f"{path}: cannot parse the {what} file ({first})") from None
+        raise KGError(f"{path}: cannot parse the SHACL shapes file ({_first_line(exc)})") from None
     return graph
 
 
-def _validate(data: Graph, shapes: Path | None, limit: int) -> ValidationReport:
-    """Mix the ontology into ``data`` (owned by the caller of this helper) and run pyshacl."""
+def _ontology_quads(path: Path) -> list[ox.Quad]:
+    try:
+        triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except FileNotFoundError:
+        raise KGError(f"{path}: ontology file not found") from None
+    except (SyntaxError, ValueError) as exc:
+        raise KGError(f"{path}: cannot parse the ontology file ({_first_line(exc)})") from None
+    return [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _validate(data: ox.Store, shapes: Path | None, limit: int) -> ValidationReport:
+    """Mix the ontology into ``data`` (a scratch store, changed here) and run pyshacl on it."""
     from pyshacl import validate
 
-    shapes_graph = _parse(shapes or default_shapes(), "SHACL shapes")
+    shapes_graph = _parse_shapes(shapes or default_shapes())
     triples = len(data)
-    for triple in _parse(ontology_dir() / "kg.ttl", "ontology"):
-        data.add(triple)
+    data.bulk_extend(_ontology_quads(ontology_dir() / "kg.ttl"))
     _conforms, results, _text = validate(
-        data,
+        _data_graph(data),
         shacl_graph=shapes_graph,
         inference="none",
-        advanced=False,
         inplace=True,
         allow_warnings=True,
     )
     assert isinstance(results, Graph)
-    return _report(results, triples, limit)
+    return _report(results, data, triples, limit)
+
+
+def _data_graph(store: ox.Store) -> Any:
+    """pyshacl's Oxigraph-backed data graph, so SPARQL constraints run in Oxigraph.
+
+    pyshacl 0.40 tests the data graph's truth value (``datagraph or shapes_graph``) for every
+    result it builds, and on Oxigraph ``len()`` counts every triple each time: quadratic on a
+    graph with many problems.  A data graph here is never empty in that sense.  Falls back to
+    the plain store (same results, slower) if pyshacl's internals move.
+    """
+    try:
+        from pyshacl.graph_abstraction import OxigraphDataGraph
+    except ImportError:  # pragma: no cover - another pyshacl version
+        return store
+
+    class _DataGraph(OxigraphDataGraph):
+        def __bool__(self) -> bool:
+            return True
+
+    return _DataGraph(store)
 
 
 @dataclass(frozen=True, order=True)
@@ -126,20 +166,25 @@ class _Problem:
         return f"{where}: {self.message}{value}"
 
 
-def _report(results: Graph, triples: int, limit: int) -> ValidationReport:
+def _report(results: Graph, data: ox.Store, triples: int, limit: int) -> ValidationReport:
     problems: list[_Problem] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(result, SH.resultSeverity) != SH.Violation:
             continue
         focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
+        if value is not None and value != focus:
+            values = _show(value)
+        else:
+            values = ", ".join(_show(v) for v in _values(data, focus, path))
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         problems.append(
             _Problem(
                 message=messages[0] if messages else "constraint not met",
                 focus=_show(focus),
-                path=_show(results.value(result, SH.resultPath)),
-                value=_show(value) if value != focus else "",
+                path=_show(path),
+                value=values,
             )
         )
     problems.sort()
@@ -161,6 +206,15 @@ def _report(results: Graph, triples: int, limit: int) -> ValidationReport:
     return ValidationReport(conforms=False, violations=len(problems), text="\n".join(lines))
 
 
+def _values(data: ox.Store, focus: Node | None, path: Node | None, most: int = 3) -> list[Node]:
+    """The values a result is about when SHACL gives none (counts, SPARQL constraints)."""
+    if not isinstance(focus, URIRef | BNode) or not isinstance(path, URIRef):
+        return []
+    quads = data.quads_for_pattern(to_ox(focus), to_ox(path), None, ox.DefaultGraph())
+    values = [from_ox(q.object) for q in islice(quads, most)]
+    return [v for v in values if v is not None]
+
+
 def _show(term: Node | None, width: int = 80) -> str:
     """A short, readable form of a term: prefixed names, shortened long literals."""
     if term is None:
@@ -178,7 +232,7 @@ def _show(term: Node | None, width: int = 80) -> str:
         shown = repr(text)
         if term.language:
             return f"{shown}@{term.language}"
-        if term.datatype is not None:
+        if term.datatype is not None and term.datatype != XSD.string:
             return f"{shown}^^{_show(term.datatype)}"
         return shown
     return "(path expression)" if isinstance(term, BNode) else str(term)

@@ -78,7 +78,7 @@ def test_nominal_trigger_with_of_phrase(extract) -> None:
 
 
 def test_passive_with_by_phrase(extract) -> None:
-    ev = event(extract("The convoy was attacked by rebels on Friday."), "attacked")
+    ev = event(extract("The convoy was attacked by rebels."), "attacked")
     assert ev.event_class == "Attack"
     assert roles(ev, "patient") == ["convoy"]
     assert roles(ev, "agent") == ["rebels"]
@@ -197,7 +197,9 @@ def test_quote_with_speaker_after_it(extract) -> None:
 
 
 def test_reported_speech_content(extract) -> None:
-    ev = event(extract("Foreign Ministry spokesperson Tariq Mansour said the talks had resumed."), "said")
+    ev = event(
+        extract("Foreign Ministry spokesperson Tariq Mansour said the talks had resumed."), "said"
+    )
     assert roles(ev, "speaker") == ["Tariq Mansour"]
     assert ev.content == "the talks had resumed"
     assert ev.quotes == ()
@@ -291,7 +293,9 @@ def test_verbal_mediation_linked_to_agreement(extract) -> None:
 
 
 def test_verbal_mediation_shares_coordinators(extract) -> None:
-    ex = extract("Norway mediated a truce between Colombia and Venezuela, in coordination with Cuba.")
+    ex = extract(
+        "Norway mediated a truce between Colombia and Venezuela, in coordination with Cuba."
+    )
     mediation = event(ex, "mediated")
     truce = event(ex, "truce")
     assert roles(mediation, "inCoordinationWith") == ["Cuba"]

@@ -25,6 +25,7 @@ class Extractor:
 
     >>> import spacy
     >>> nlp = spacy.blank("en")
+    >>> _ = nlp.add_pipe("sentencizer")
     >>> from kg.model import Document
     >>> Extractor(Lexicon.load())(Document("Nothing to see.", "x"), nlp("Nothing to see.")).events
     []

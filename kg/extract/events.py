@@ -108,7 +108,7 @@ class EventExtractor:
                         for m in mentions
                         if (m.start, m.end) == (r.start, r.end) and m.label == "PERSON"
                     ]
-        events = _link_mediations(list(by_trigger.values()))
+        events = [e for e in _link_mediations(list(by_trigger.values())) if e.roles]
         return events, sorted(ctx.groups.values(), key=lambda m: m.start)
 
     def _trigger_class(self, token: Token, mention_at: dict[int, Mention]) -> str:
@@ -165,6 +165,11 @@ class EventExtractor:
             target = gov if gov.i in ctx.triggers else None
             if target is None and gov.dep_ in NOMINAL_LIGHT_DEPS and gov.head.i in ctx.triggers:
                 target = gov.head
+            if target is None and gov.pos_ in {"VERB", "AUX"}:
+                # "An agreement ... was reached through mediation by Kenya"
+                subj = _subject(gov)
+                if subj is not None and subj.i in ctx.triggers:
+                    target = subj
             if target is not None and target.i != trigger.i:
                 roles.append(
                     Role(frame.object, target.idx, target.idx + len(target.text), target.text, True)
@@ -213,8 +218,8 @@ class EventExtractor:
         if "Movement" in frame.ancestors and not any(r.name == "origin" for r in roles):
             roles += self._origin_inside(roles, ctx)
         roles = _dedupe(roles)
-        if not roles:
-            return None
+        if not roles and not (event_class == "Agreement" and not verbal):
+            return None  # a roleless agreement may still receive its mediator below
         if event_class == "Statement" and not any(r.name == "speaker" for r in roles):
             return None
         if according is None:
@@ -230,6 +235,7 @@ class EventExtractor:
             )
             content = _content(trigger)
         negated = _negated(trigger)
+        modality = _modality(trigger, ctx.quotes)
         return Event(
             event_class=event_class,
             trigger_start=trigger.idx,
@@ -237,9 +243,9 @@ class EventExtractor:
             trigger=trigger.text,
             sentence=sentence_span(trigger),
             roles=tuple(roles),
-            time=self._time(trigger, ctx),
+            time=self._time(trigger, ctx, future=modality in {"expected", "planned"}),
             negated=negated,
-            modality=_modality(trigger, ctx.quotes),
+            modality=modality,
             quotes=quotes,
             content=content,
             confidence=0.8 if verbal else 0.6,
@@ -249,6 +255,8 @@ class EventExtractor:
     def _fill(self, role: str, token: Token, ctx: _Context) -> list[Role]:
         out: list[Role] = []
         for tok in conjuncts(token):
+            if tok.ent_type_ in {"DATE", "TIME"}:
+                continue  # "attacked the convoy on Friday": a time, not a participant
             span = _filler_span(tok, ctx)
             if span is None:
                 continue
@@ -284,7 +292,7 @@ class EventExtractor:
                         out += self._fill("origin", pobj, ctx)
         return out
 
-    def _time(self, trigger: Token, ctx: _Context) -> TimeExpr | None:
+    def _time(self, trigger: Token, ctx: _Context, *, future: bool = False) -> TimeExpr | None:
         head: Token | None = trigger
         for _ in range(4):
             if head is None:
@@ -302,7 +310,7 @@ class EventExtractor:
                     ent = next((e for e in ctx.doc.ents if e.start <= tok.i < e.end), None)
                     if ent is None:
                         continue
-                    value = normalise_date(ent.text, ctx.published)
+                    value = normalise_date(ent.text, ctx.published, future=future)
                     return TimeExpr(ent.start_char, ent.end_char, ent.text, value)
             head = (
                 head.head

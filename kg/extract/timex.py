@@ -62,13 +62,17 @@ def _month_day(text: str) -> tuple[int, int] | None:
     return None
 
 
-def normalise_date(text: str, published: date | None) -> str | None:
+def normalise_date(text: str, published: date | None, *, future: bool = False) -> str | None:
     """ISO value of a date expression, or None when it cannot be pinned down.
 
     Explicit dates (with a year) always resolve.  Relative ones ("Wednesday", "today",
     "October 7") resolve only against a publication date: weekdays to the most recent such
-    day on or before it, month-days to that year (the previous one if that would be more
-    than a week after publication).
+    day on or before it (on or after it when ``future``, for "will reopen on Friday"),
+    month-days to that year (the previous one if that would be more than a week after
+    publication).
+
+    >>> normalise_date("Friday", date(2024, 3, 6), future=True)
+    '2024-03-08'
     """
     t = " ".join(text.casefold().replace(",", " ").split())
     t = re.sub(r"^(?:on|the|last|this|early|late)\s+", "", t)
@@ -94,6 +98,9 @@ def normalise_date(text: str, published: date | None) -> str | None:
         return d.isoformat() if d else None
     words = t.split()
     if words and words[0] in _WEEKDAYS and len(words) <= 2:
+        if future:
+            ahead = (_WEEKDAYS[words[0]] - published.weekday()) % 7
+            return (published + timedelta(days=ahead)).isoformat()
         back = (published.weekday() - _WEEKDAYS[words[0]]) % 7
         return (published - timedelta(days=back)).isoformat()
     return None

@@ -1,0 +1,170 @@
+"""Tests for the Python API: ``kg.__all__`` and :class:`kg.KnowledgeGraph` in memory."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+import kg
+from kg import KnowledgeGraph
+from kg.vocab import DEFAULT_BASE
+
+ARTICLE = (
+    "title: Truce talks in Oslo\n"
+    "date: 2024-03-06\n"
+    "\n"
+    "Norway mediated a truce between Colombia and Venezuela on Tuesday.\n"
+    "\n"
+    "Kenya opened the Rafah crossing, and 120 trucks crossed into Egypt, officials said.\n"
+)
+Q = DEFAULT_BASE + "entity/"
+
+
+def test_all_is_pinned() -> None:
+    assert kg.__all__ == [
+        "BuildReport",
+        "Document",
+        "InputError",
+        "KGError",
+        "KnowledgeGraph",
+        "ModelError",
+        "QueryError",
+        "RenderError",
+        "Rows",
+        "StoreError",
+        "__version__",
+    ]
+    for name in kg.__all__:
+        assert hasattr(kg, name), name
+
+
+@pytest.fixture(scope="module")
+def graph():
+    g = KnowledgeGraph(memory=True)
+    report = g.add_text(ARTICLE, source="oslo.txt")
+    assert report.ok
+    assert report.added == ["oslo.txt"]
+    yield g, report
+    g.close()
+
+
+@pytest.mark.slow
+def test_add_text_report(graph) -> None:
+    _, report = graph
+    assert report.skipped == []
+    assert report.events >= 3
+    assert report.claims == 1
+    assert report.triples_after > report.triples_before
+
+
+@pytest.mark.slow
+def test_query_select(graph) -> None:
+    g, _ = graph
+    rows = g.query("SELECT ?label WHERE { ?x kg:mediated ?y . ?x rdfs:label ?label }")
+    assert {r["label"] for r in rows} == {"Norway"}
+    assert rows.columns == ["label"]
+
+
+@pytest.mark.slow
+def test_query_with_bound_variable(graph) -> None:
+    g, _ = graph
+    rows = g.query("SELECT ?e WHERE { ?e rdfs:label ?name }", name=Literal("Kenya", lang="en"))
+    assert [r["e"] for r in rows] == [Q + "Q114"]
+
+
+@pytest.mark.slow
+def test_query_ask(graph) -> None:
+    g, _ = graph
+    assert g.query(f"ASK {{ <{Q}Q114> kg:opened ?x }}") is True
+    assert g.query(f"ASK {{ <{Q}Q20> kg:opened ?x }}") is False
+
+
+@pytest.mark.slow
+def test_named_query_mediations(graph) -> None:
+    g, _ = graph
+    rows = g.named_query("mediations")
+    assert {r["mediatorLabel"] for r in rows} == {"Norway"}
+    assert {r["eventType"] for r in rows} == {"Mediation", "Agreement"}
+    for r in rows:
+        assert sorted(r["parties"].split(", ")) == ["Colombia", "Venezuela"]
+        assert r["headline"] == "Truce talks in Oslo"
+        assert r["mediator"] == Q + "Q20"
+
+
+@pytest.mark.slow
+def test_named_query_parameter(graph) -> None:
+    g, _ = graph
+    assert len(g.named_query("mediations", mediator=Q + "Q20")) == 2
+    assert len(g.named_query("mediations", mediator=Q + "Q114")) == 0
+
+
+@pytest.mark.slow
+def test_to_networkx(graph) -> None:
+    g, _ = graph
+    nx_graph = g.to_networkx()
+    for _, data in nx_graph.nodes(data=True):
+        assert {"label", "kind", "evidence"} <= set(data)
+        assert isinstance(data["evidence"], list)
+    for _, _, data in nx_graph.edges(data=True):
+        assert isinstance(data["label"], str) and data["label"]
+    nodes = dict(nx_graph.nodes(data=True))
+    assert nodes[Q + "Q20"]["label"] == "Norway"
+    assert nodes[Q + "Q20"]["kind"] == "Country"
+    assert nodes[Q + "Q20"]["evidence"][0]["text"] == (
+        "Norway mediated a truce between Colombia and Venezuela on Tuesday."
+    )
+    assert nodes[Q + "Q20"]["evidence"][0]["doc"] == "Truce talks in Oslo"
+    edges = {(u, v, d["label"]) for u, v, d in nx_graph.edges(data=True)}
+    crossing = Q + "facility/rafah-border-crossing"
+    assert (Q + "Q114", crossing, "opened") in edges
+    assert (Q + "Q20", Q + "Q739", "mediated (party)") in edges
+    assert (Q + "Q20", Q + "Q717", "mediated (party)") in edges
+
+
+@pytest.mark.slow
+def test_to_networkx_event_view(graph) -> None:
+    g, _ = graph
+    nx_graph = g.to_networkx(view="events")
+    kinds = {d["kind"] for _, d in nx_graph.nodes(data=True)}
+    assert {"Event:Mediation", "Event:Opening", "Country"} <= kinds
+    roles = {d["label"] for _, _, d in nx_graph.edges(data=True)}
+    assert {"mediator", "party", "agent", "patient"} <= roles
+    with pytest.raises(ValueError, match="view"):
+        g.to_networkx(view="nodes")
+
+
+@pytest.mark.slow
+def test_serialize_turtle_parses(graph) -> None:
+    g, _ = graph
+    text = g.serialize("turtle")
+    parsed = Graph().parse(data=text, format="turtle")
+    assert len(parsed) > 20
+    assert (URIRef(Q + "Q20"), RDFS.label, Literal("Norway", lang="en")) in parsed
+
+
+@pytest.mark.slow
+def test_stats(graph) -> None:
+    g, _ = graph
+    stats = g.stats()
+    assert stats["documents"] == 1
+    assert stats["graphs"] == 1
+    assert stats["claims"] == 1
+    assert stats["events_by_type"]["Mediation"] == 1
+    assert stats["events_by_type"]["Agreement"] == 1
+    assert stats["events_by_type"]["Opening"] == 1
+    assert stats["entities_by_type"]["Country"] == 5
+    assert stats["entities_by_type"]["Facility"] == 1
+    assert stats["quads"] == len(g.store)
+
+
+@pytest.mark.slow
+def test_same_text_twice_adds_nothing(graph) -> None:
+    g, _ = graph
+    before = len(g.store)
+    again = g.add_text(ARTICLE, source="copy.txt")
+    assert again.added == []
+    assert again.skipped == ["copy.txt"]
+    assert again.triples_after == again.triples_before == before
+    assert len(g.store) == before
+    assert g.stats()["documents"] == 1

@@ -1,0 +1,220 @@
+"""Tests for :mod:`kg.mapping`: IRIs, the NIF text layer and the shortcut rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from urllib.parse import unquote
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from kg.extract import Extractor
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon
+from kg.mapping import Iris, Mapper, slug
+from kg.model import Document
+from kg.nlp import load_pipeline
+from kg.resolve import Resolver
+from kg.vocab import DEFAULT_BASE, KG, NIF
+
+BASE = "https://example.org/kg/"
+# RFC 3987 ipath segment characters: iunreserved / pct-encoded / sub-delims / ":" / "@"
+_IPCHAR = re.compile(
+    r"(?:[A-Za-z0-9\-._~\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef]"
+    r"|%[0-9A-Fa-f]{2}|[!$&'()*+,;=:@])+"
+)
+ETYPES = ["Person", "Organization", "Country", "Place", "Facility", "Nationality", "ArmedGroup"]
+
+
+# ---------------------------------------------------------------- slug and IRIs
+@given(st.text())
+def test_slug_is_a_valid_iri_path_segment(text: str) -> None:
+    s = slug(text)
+    assert s
+    assert _IPCHAR.fullmatch(s), s
+    assert not set(s) & set(' <>"{}|\\^`\n\t/#?')
+
+
+@given(st.text())
+def test_slug_percent_encoding_decodes_to_utf8(text: str) -> None:
+    decoded = unquote(slug(text), errors="strict")
+    assert re.fullmatch(r"[\w-]+", decoded), decoded
+    assert not decoded.startswith("-") and not decoded.endswith("-")
+
+
+def test_slug_examples() -> None:
+    assert slug("Rafah Border Crossing") == "rafah-border-crossing"
+    assert slug("  Sheikh   Zuweid ") == "sheikh-zuweid"
+    assert slug("Zürich") == "z%C3%BCrich"
+    assert slug("") == "x"
+
+
+@given(st.sampled_from(ETYPES), st.text(min_size=1))
+def test_entity_iri_is_deterministic(etype: str, label: str) -> None:
+    key = f"{etype}|{label.casefold()}"
+    a = Iris(BASE).entity(key, label, etype, "")
+    b = Iris(BASE).entity(key, label, etype, "")
+    assert a == b
+    assert str(a).startswith(BASE + "entity/")
+
+
+def _words(label: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFC", label).casefold())
+
+
+@given(st.sampled_from(ETYPES), st.text(min_size=1), st.sampled_from(ETYPES), st.text(min_size=1))
+def test_entity_iris_distinct_for_distinct_normalised_names(
+    t1: str, l1: str, t2: str, l2: str
+) -> None:
+    w1, w2 = _words(l1), _words(l2)
+    if not w1 or not w2:
+        return
+    iris = Iris(BASE)
+    a = iris.entity(f"{t1}|{l1}", l1, t1, "")
+    b = iris.entity(f"{t2}|{l2}", l2, t2, "")
+    assert (a == b) == ((t1, w1) == (t2, w2))
+
+
+def test_entity_iri_same_after_normalisation() -> None:
+    iris = Iris(BASE)
+    assert iris.entity("Person|amira haddad", "Amira Haddad", "Person", "") == iris.entity(
+        "Person|amira haddad", "AMIRA  HADDAD", "Person", ""
+    )
+    assert iris.entity("Q20", "Norway", "Country", "Q20") == URIRef(BASE + "entity/Q20")
+    assert iris.entity("Person|lindqvist", "Lindqvist", "Person", "") != iris.entity(
+        "Organization|lindqvist", "Lindqvist", "Organization", ""
+    )
+
+
+def test_group_iri_is_in_its_document() -> None:
+    iri = Iris(BASE).entity("Group|abc123|wounded fighters", "wounded fighters", "Group", "")
+    assert str(iri) == BASE + "entity/group/abc123/wounded-fighters"
+
+
+def test_mention_iri_uses_char_offsets() -> None:
+    assert str(Iris(BASE).span("d1", 4, 19)) == BASE + "doc/d1#char=4,19"
+
+
+@pytest.mark.parametrize("base", ["example.org/", "https://example.org", "https://ex ample.org/"])
+def test_bad_base_iri(base: str) -> None:
+    with pytest.raises(ValueError, match="--base-iri"):
+        Iris(base)
+
+
+# ---------------------------------------------------------------- on a real extraction
+@pytest.fixture(scope="module")
+def build():
+    nlp = load_pipeline()
+    lexicon = Lexicon.load()
+    extractor = Extractor(lexicon)
+    mapper = Mapper(lexicon, DEFAULT_BASE)
+
+    def run(text: str) -> tuple[Graph, Document]:
+        document = Document(text, "t.txt", published=date(2024, 3, 6))
+        extraction = extractor(document, nlp(document.masked_text()))
+        resolution = Resolver(Gazetteer.default()).resolve([extraction])
+        ds = Graph()
+        for s, p, o, g in mapper.document_quads(extraction, resolution):
+            assert g == mapper.iris.graph(document.id)
+            ds.add((s, p, o))
+        for entity in resolution.entities.values():
+            for triple in mapper.entity_triples(entity):
+                ds.add(triple)
+        return ds, document
+
+    return run
+
+
+def entity(name: str) -> URIRef:
+    return URIRef(DEFAULT_BASE + "entity/" + name)
+
+
+TEXT = (
+    "Kenya opened the Rafah crossing on Monday. "
+    "Ms Amira Haddad said 120 trucks were waiting at the crossing.\n\n"
+    "Norway mediated a truce between Sudan, Chad and Niger, according to diplomats."
+)
+
+
+@pytest.mark.slow
+def test_every_phrase_anchor_is_a_slice_of_the_context(build) -> None:
+    ds, document = build(TEXT)
+    contexts = list(ds.subjects(RDF.type, NIF.Context))
+    assert len(contexts) == 1
+    string = ds.value(contexts[0], NIF.isString)
+    assert str(string) == document.text
+    phrases = set(ds.subjects(RDF.type, NIF.Phrase)) | set(ds.subjects(RDF.type, NIF.Sentence))
+    assert len(phrases) >= 8
+    for node in phrases:
+        begin = ds.value(node, NIF.beginIndex).toPython()
+        end = ds.value(node, NIF.endIndex).toPython()
+        assert str(ds.value(node, NIF.anchorOf)) == document.text[begin:end]
+        assert ds.value(node, NIF.referenceContext) == contexts[0]
+        assert str(node).endswith(f"#char={begin},{end}")
+
+
+@pytest.mark.slow
+def test_mentions_point_to_entities(build) -> None:
+    ds, document = build(TEXT)
+    start = document.text.index("Rafah crossing")
+    node = URIRef(f"{DEFAULT_BASE}doc/{document.id}#char={start},{start + 14}")
+    itsrdf = URIRef("http://www.w3.org/2005/11/its/rdf#taIdentRef")
+    assert ds.value(node, itsrdf) == entity("facility/rafah-border-crossing")
+    assert ds.value(node, KG.mentionType) == Literal("FAC")
+
+
+@pytest.mark.slow
+def test_opened_shortcut_for_active_opening(build) -> None:
+    ds, _ = build("Kenya opened the Rafah crossing on Monday.")
+    opened = URIRef(str(KG._NS) + "opened")
+    assert list(ds.triples((None, opened, None))) == [
+        (entity("Q114"), opened, entity("facility/rafah-border-crossing"))
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lorries waited at the Rafah crossing. Later the crossing opened.",
+        "Kenya did not open the Rafah crossing.",
+        "Kenya will open the Rafah crossing.",
+        "Kenya could open the Rafah crossing.",
+    ],
+)
+def test_no_opened_shortcut_without_agent_or_when_negated_or_unrealised(build, text) -> None:
+    ds, _ = build(text)
+    openings = list(ds.subjects(RDF.type, URIRef(str(KG._NS) + "Opening")))
+    assert len(openings) == 1  # the event itself is still there
+    opened = URIRef(str(KG._NS) + "opened")
+    assert list(ds.triples((None, opened, None))) == []
+
+
+@pytest.mark.slow
+def test_negated_and_modality_written_on_the_event(build) -> None:
+    ds, _ = build("Kenya did not open the Rafah crossing. Oman will open the port.")
+    events = sorted(ds.subjects(RDF.type, URIRef(str(KG._NS) + "Opening")), key=str)
+    values = {(ds.value(e, KG.negated).toPython(), ds.value(e, KG.modality)) for e in events}
+    assert values == {(True, KG.Asserted), (False, KG.Expected)}
+
+
+@pytest.mark.slow
+def test_mediated_subject_is_the_mediator(build) -> None:
+    ds, _ = build("Norway mediated a truce between Sudan and Colombia.")
+    mediated = URIRef(str(KG._NS) + "mediated")
+    triples = list(ds.triples((None, mediated, None)))
+    assert triples
+    assert {s for s, _, _ in triples} == {entity("Q20")}
+    mediation = next(ds.subjects(RDF.type, URIRef(str(KG._NS) + "Mediation")))
+    truce = next(ds.subjects(RDF.type, URIRef(str(KG._NS) + "Agreement")))
+    assert {o for _, _, o in triples} == {truce}
+    assert ds.value(mediation, URIRef(str(KG._NS) + "mediator")) == entity("Q20")
+    assert set(ds.objects(truce, URIRef(str(KG._NS) + "party"))) == {
+        entity("Q1049"),
+        entity("Q739"),
+    }
