@@ -108,6 +108,11 @@ def build(
     Articles already in the store (same text) are skipped; each article is written in its
     own transaction. Files that cannot be read are reported and skipped (exit code 1).
     """
+    from kg.mapping import Iris
+    from kg.nlp import load_pipeline
+
+    Iris(base_iri)  # check the base IRI and the model before the store is touched
+    load_pipeline(model)
     graph = KnowledgeGraph(
         None if memory else store_dir, memory=memory, base_iri=base_iri, model=model
     )
@@ -123,7 +128,8 @@ def build(
         where = "memory" if memory else str(store_dir)
         click.echo(f"{report.summary()} [{where}]", err=True)
     if not report.added and not report.skipped:
-        _err("no articles could be read")
+        if not report.problems:
+            _err("no articles could be read")
         sys.exit(EXIT_USAGE)
     if report.problems:
         sys.exit(EXIT_PROBLEMS)

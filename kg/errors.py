@@ -7,7 +7,8 @@ One tree, so callers catch at the level they need::
     ├── ModelError        the spaCy model cannot be loaded
     ├── StoreError        the store folder is missing, locked, or not a kg store
     ├── QueryError        a SPARQL syntax error, an unknown named query, a missing parameter
-    └── RenderError       nothing to draw, or an unknown focus
+    ├── RenderError       nothing to draw, or an unknown focus
+    └── OutputError       an output file cannot be written
 
 Every message names the file or argument at fault and says what to do.
 """
@@ -44,4 +45,16 @@ class RenderError(KGError):
     """The graph view cannot be drawn."""
 
 
-__all__ = ["InputError", "KGError", "ModelError", "QueryError", "RenderError", "StoreError"]
+class OutputError(KGError):
+    """An output file cannot be written."""
+
+
+__all__ = [
+    "InputError",
+    "KGError",
+    "ModelError",
+    "OutputError",
+    "QueryError",
+    "RenderError",
+    "StoreError",
+]

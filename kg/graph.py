@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import RenderError
+from kg.errors import OutputError, RenderError
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL
 from kg.pipeline import BuildReport, BuildSettings, build
@@ -36,8 +36,13 @@ DEFAULT_STORE = Path("output/store")
 def write_atomically(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file, so a failure leaves no partial file."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(21, "is a folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"-o {target}: cannot write here ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -45,6 +50,9 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"-o {target}: cannot write here ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -118,10 +126,12 @@ class KnowledgeGraph:
         SELECT gives a list of dict rows, ASK a bool, CONSTRUCT a list of triples."""
         return run(self.store, sparql, bindings)
 
-    def named_query(self, name: str, queries_dir: str | Path | None = None, **params: str) -> Rows:
+    def named_query(
+        self, query_name: str, /, queries_dir: str | Path | None = None, **params: str
+    ) -> Rows:
         """Run a named query (see :meth:`named_queries`) with string parameters."""
         extra = [Path(queries_dir)] if queries_dir else None
-        query = get_named(name, extra)
+        query = get_named(query_name, extra)
         result = run(self.store, query.sparql, query.bind(params))
         assert isinstance(result, Rows)
         return result
@@ -168,6 +178,8 @@ class KnowledgeGraph:
             return render_html(graph, path, focus=focus, hops=hops, max_nodes=max_nodes)
         except ValueError as exc:
             raise RenderError(f"--focus {focus!r}: {exc}") from None
+        except OSError as exc:
+            raise OutputError(f"-o {path}: cannot write here ({exc.strerror or exc})") from None
 
     def validate(self) -> ValidationReport:
         """Check the graph against ``ontology/shapes.ttl``."""

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError
 from kg.model import Document
@@ -245,6 +246,26 @@ _DROP_TAGS = (
 _BLOCK_TAGS = "h1, h2, h3, h4, h5, h6, p, li, blockquote, pre, figcaption, td"
 
 
+_BLOCK_SET = {t.strip() for t in _BLOCK_TAGS.split(",")}
+
+
+def _has_block_inside(node: Any) -> bool:
+    """True when a block element (a paragraph inside a list item, say) lies below ``node``."""
+    for child in node.iter(include_text=False):
+        if child.tag in _BLOCK_SET or _has_block_inside(child):
+            return True
+    return False
+
+
+def _strip_site_name(title: str, site: str) -> str:
+    """'Biden says ... | Potomac Ledger' -> 'Biden says ...' when the suffix is the site name."""
+    if site:
+        for sep in (" | ", " - ", " – ", " — ", " :: "):
+            if title.endswith(sep + site):
+                return title[: -len(sep + site)].strip()
+    return title
+
+
 def parse_html(html: str, source: str) -> Document:
     """Extract the article text and metadata of an HTML page.
 
@@ -291,13 +312,14 @@ def parse_html(html: str, source: str) -> Document:
     blocks = [
         " ".join(node.text(separator=" ").split())
         for node in root.css(_BLOCK_TAGS)
-        if not node.css_first(_BLOCK_TAGS.replace(", li", "").replace(", td", ""))
+        if not _has_block_inside(node)
     ]
     text = "\n\n".join(b for b in blocks if b) or " ".join(root.text(separator=" ").split())
     _check_sensible(text, source)
     if not title:
         h1 = root.css_first("h1")
         title = h1.text(strip=True) if h1 else ""
+    title = _strip_site_name(title, publisher)
     ignored = tuple(boilerplate_spans(text))
     return Document(
         text=text,

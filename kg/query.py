@@ -187,7 +187,7 @@ def _typed(p: Param, raw: str, query: str) -> URIRef | Literal:
         if p.type == "regex":
             re.compile(raw)
         return Literal(raw)
-    except (ValueError, re.error) as exc:
+    except (ValueError, ArithmeticError, re.error) as exc:
         raise QueryError(
             f"query {query}: --param {p.name}={raw!r} is not a valid {p.type} ({exc})"
         ) from None

@@ -108,6 +108,18 @@ def _blank_comments_and_strings(sparql: str) -> str:
     return "".join(out)
 
 
+def _closing_brace(masked: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(masked)):
+        if masked[i] == "{":
+            depth += 1
+        elif masked[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(masked)
+
+
 def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     """Add ``VALUES (?a ?b) { (x y) }`` at the start of the outermost WHERE group.
 
@@ -118,14 +130,18 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name")
     masked = _blank_comments_and_strings(sparql)
-    match = re.search(r"\bWHERE\s*\{", masked, re.I) or re.search(
-        r"\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b[^{]*\{", masked, re.I
-    )
+    match = re.search(r"\bWHERE\s*\{", masked, re.I)
+    at = match.end() if match else -1
     if match is None:
+        form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+        start = masked.find("{", form.end()) if form else -1
+        if form is not None and start >= 0 and form[1].upper() == "CONSTRUCT":
+            start = masked.find("{", _closing_brace(masked, start) + 1)  # skip the template
+        at = start + 1 if start >= 0 else -1
+    if at < 0:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
-    at = match.end()
     return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }}{sparql[at:]}"
 
 
@@ -246,7 +262,11 @@ class GraphStore:
         FILTERs and user text is never spliced in raw.
         """
         if bindings:
-            sparql = bind_values(sparql, {k: to_ox(v) for k, v in bindings.items()})
+            try:
+                values = {k: to_ox(v) for k, v in bindings.items()}
+            except ValueError as exc:
+                raise QueryError(f"cannot bind a parameter: {exc}") from None
+            sparql = bind_values(sparql, values)
         try:
             return self._store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:

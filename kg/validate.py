@@ -19,6 +19,7 @@ into a scratch Oxigraph store, so pyshacl runs the shapes' SPARQL constraints in
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
@@ -97,6 +98,13 @@ def _parse_shapes(path: Path) -> Graph:
         raise KGError(f"{path}: SHACL shapes file not found") from None
     except (SyntaxError, ValueError) as exc:
         raise KGError(f"{path}: cannot parse the SHACL shapes file ({_first_line(exc)})") from None
+    # pyshacl checks each SPARQL query with regular expressions before every run, for every
+    # focus node, and they are slow on many-line text: put each query on one line (safe when
+    # it has no '#' comment, as a SPARQL string cannot hold a raw newline).
+    for shape, query in list(graph.subject_objects(SH.select)):
+        if isinstance(query, Literal) and "#" not in query:
+            one_line = re.sub(r"\s*\n\s*", " ", str(query)).strip()
+            graph.set((shape, SH.select, Literal(one_line, datatype=query.datatype)))
     return graph
 
 
@@ -197,7 +205,14 @@ def _report(results: Graph, data: ox.Store, triples: int, limit: int) -> Validat
     if len(counts) > 1:
         lines.append("By problem:")
         lines.extend(f"  {n:>6}  {message}" for message, n in counts.most_common())
-    shown = problems[: max(limit, 0)]
+    # List the first problems of every kind in turn, so one frequent problem does not hide
+    # the others.
+    rank: Counter[str] = Counter()
+    turns: list[tuple[int, _Problem]] = []
+    for problem in problems:
+        turns.append((rank[problem.message], problem))
+        rank[problem.message] += 1
+    shown = [problem for _turn, problem in sorted(turns)[: max(limit, 0)]]
     if shown:
         lines.append("First problems:" if len(shown) < len(problems) else "Problems:")
         lines.extend(f"  - {p.line()}" for p in shown)

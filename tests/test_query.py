@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Literal, URIRef, namespace
 
 from kg import KnowledgeGraph, Rows
 from kg.errors import QueryError
@@ -125,8 +124,8 @@ def test_bind_types_and_defaults() -> None:
         }
     )
     assert bound["who"] == URIRef("https://example.org/x")
-    assert bound["n"] == Literal("5", datatype=XSD.integer)
-    assert bound["since"] == Literal("2023-11-01", datatype=XSD.date)
+    assert bound["n"] == Literal("5", datatype=namespace.XSD.integer)
+    assert bound["since"] == Literal("2023-11-01", datatype=namespace.XSD.date)
     assert bound["flag"] == Literal(True)
     assert bound["pattern"] == Literal("^Qat(ar)?$")
     assert bound["amount"] == Literal(Decimal("2.50"))
@@ -197,7 +196,7 @@ def test_extra_queries_folder_adds_and_overrides(tmp_path: Path) -> None:
 
 def test_python_value_conversions() -> None:
     def lit(value: str, dt: str) -> ox.Literal:
-        return ox.Literal(value, datatype=ox.NamedNode(str(XSD) + dt))
+        return ox.Literal(value, datatype=ox.NamedNode(str(namespace.XSD) + dt))
 
     assert python_value(lit("42", "integer")) == 42
     assert python_value(lit("7", "nonNegativeInteger")) == 7
@@ -215,9 +214,9 @@ def test_python_value_conversions() -> None:
 def test_to_term() -> None:
     assert to_term("Egypt") == Literal("Egypt")
     assert to_term(URIRef(QATAR)) == URIRef(QATAR)
-    assert to_term(3) == Literal("3", datatype=XSD.integer)
+    assert to_term(3) == Literal("3", datatype=namespace.XSD.integer)
     assert to_term(True) == Literal(True)
-    assert to_term(date(2023, 11, 1)) == Literal("2023-11-01", datatype=XSD.date)
+    assert to_term(date(2023, 11, 1)) == Literal("2023-11-01", datatype=namespace.XSD.date)
     with pytest.raises(QueryError, match="cannot bind a value of type list"):
         to_term([1, 2])
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef, namespace
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDFS, XSD
+from rdflib.namespace import RDFS
 
 from kg.errors import KGError, QueryError, StoreError
 from kg.store import EXPORT_FORMATS, GraphStore, bind_values, from_ox, to_ox
@@ -192,12 +192,12 @@ def test_term_conversion_round_trip() -> None:
         Literal("plain"),
         Literal("tagged", lang="en"),
         Literal(3),
-        Literal("2023-11-01", datatype=XSD.date),
+        Literal("2023-11-01", datatype=namespace.XSD.date),
     ]
     for term in terms:
         back = from_ox(to_ox(term))
         if isinstance(term, Literal) and term.datatype is None and term.language is None:
-            assert back == Literal("plain", datatype=XSD.string)
+            assert back == Literal("plain", datatype=namespace.XSD.string)
         else:
             assert back == term
     assert from_ox(None) is None
@@ -309,7 +309,7 @@ def plain(graph: Graph) -> Graph:
     """rdflib graph with ``xsd:string`` literals made plain (Oxigraph writes either way)."""
     out = Graph()
     for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype == XSD.string:
+        if isinstance(o, Literal) and o.datatype == namespace.XSD.string:
             o = Literal(str(o))
         out.add((s, p, o))
     return out
@@ -330,7 +330,7 @@ def test_dump_unknown_format(store: GraphStore) -> None:
 
 
 def plain_term(term: object) -> object:
-    if isinstance(term, Literal) and term.datatype == XSD.string:
+    if isinstance(term, Literal) and term.datatype == namespace.XSD.string:
         return Literal(str(term))
     return term
 

@@ -226,6 +226,34 @@ def test_negative_offset() -> None:
     assert "exactly one nif:beginIndex, an integer >= 0" in report.text
 
 
+def test_offset_of_another_datatype() -> None:
+    g = correct_graph()
+    g.set((MENTION, NIF.endIndex, Literal("34", datatype=XSD.decimal)))
+    assert_one(validate_graph(g), "nif:endIndex must be an xsd:nonNegativeInteger, not ")
+
+
+def test_offsets_count_characters_beyond_the_bmp() -> None:
+    """Emoji and other astral characters count as one character, as in Python and SPARQL."""
+    g = Graph()
+    text = "😀 “Rafah” 𝔘 crossing"
+    ctx = EX[f"doc/2#char=0,{len(text)}"]
+    g.add((ctx, RDF.type, NIF.Context))
+    g.add((ctx, NIF.isString, Literal(text)))
+    for word, anchor in (("Rafah", "Rafah"), ("crossing", "crossing"), ("𝔘", "U")):
+        start = text.index(word)
+        node = EX[f"doc/2#char={start},{start + len(word)}"]
+        g.add((node, RDF.type, NIF.Phrase))
+        g.add((node, NIF.referenceContext, ctx))
+        g.add((node, NIF.beginIndex, nni(start)))
+        g.add((node, NIF.endIndex, nni(start + len(word))))
+        g.add((node, NIF.anchorOf, Literal(anchor)))
+    start = text.index("𝔘")
+    assert_one(
+        validate_graph(g),
+        f"nif:anchorOf is not the text of its context between characters {start} and {start + 1}",
+    )
+
+
 def test_valid_date_timestamp() -> None:
     g = correct_graph()
     g.set((EVENT, SEM.hasTimeStamp, Literal("2023-11-08", datatype=XSD.date)))
@@ -429,6 +457,16 @@ def test_mapping_output_through_oxrdflib_dataset_conforms() -> None:
     """oxrdflib gives plain literals as xsd:string: the shapes accept both forms."""
     report = validate_graph(mapped_store().dataset())
     assert report.conforms, report.text
+
+
+def test_store_default_graph_is_validated() -> None:
+    store = mapped_store()
+    qatar = URIRef(DEFAULT_BASE + "entity/Q846")
+    store.add_quads([(qatar, RDFS.label, Literal("Katar", lang="de"), None)])
+    report = validate_store(store)
+    assert report.violations == 1, report.text
+    assert "exactly one rdfs:label" in report.text
+    assert "'Katar'@de" in report.text
 
 
 def test_broken_store_does_not_conform() -> None:

@@ -46,6 +46,7 @@ _WORDS = {
 }
 _WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80})
 _WORDS.update({"ninety": 90, "hundred": 100, "dozen": 12})
+_VAGUE = {"several", "few", "many", "dozens", "hundreds", "thousands", "scores", "millions"}
 _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _QUALIFIERS = (
     ("at least", "at least"), ("more than", "at least"), ("over", "at least"),
@@ -65,6 +66,8 @@ def parse_number(text: str) -> float | None:
     (8800.0, 2400000.0, 10.0, None)
     """
     words = text.casefold().replace(",", "").split()
+    if any(w in _VAGUE for w in words) and not any(ch.isdigit() for ch in text):
+        return None  # "several hundred", "a few thousand"
     value: float | None = None
     for word in words:
         if re.fullmatch(r"\d+(?:\.\d+)?", word):
