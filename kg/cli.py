@@ -387,9 +387,13 @@ def demo(out_dir: Path) -> None:
     click.echo(f"store:  {store_dir}\ntrig:   {trig}\nviewer: {html}")
     click.echo("\nExample query: kg query --named mediations   (who mediated what, between whom)")
     for row in rows:
+        parties = row["parties"] or "parties not named"
+        coordinators = (
+            f", in coordination with {row['coordinators']}" if row["coordinators"] else ""
+        )
         click.echo(
-            f"  {row['mediatorLabel']} -> {row['eventType']} between {row['parties'] or '?'}"
-            f' (with {row["coordinators"] or "nobody named"}) in "{row["headline"]}"'
+            f"  {row['mediatorLabel']} mediated: {row['eventType']} ({parties}{coordinators})"
+            f' in "{row["headline"]}"'
         )
 
 
