@@ -251,11 +251,8 @@ def query(
         raise QueryError("give a SPARQL query, --file FILE, --named NAME or --list")
     if params and not named:
         bindings = {k: _adhoc_value(v) for k, v in _parse_params(params).items()}
-    graph = _open(store_dir)
-    try:
+    with _open(store_dir) as graph:
         result = run(graph.store, text, bindings)
-    finally:
-        graph.close()
     if isinstance(result, bool):
         click.echo("true" if result else "false")
         sys.exit(0 if result else EXIT_PROBLEMS)
@@ -281,11 +278,8 @@ def query(
 @handle_errors
 def export(store_dir: Path, fmt: str, output: Path | None) -> None:
     """Write the graph as RDF (turtle and ntriples merge all graphs into one)."""
-    graph = _open(store_dir)
-    try:
+    with _open(store_dir) as graph:
         data = graph.store.dump(fmt)
-    finally:
-        graph.close()
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -313,11 +307,8 @@ def render(
     store_dir: Path, output: Path, focus: str | None, hops: int, max_nodes: int, view: str
 ) -> None:
     """Draw the graph as one self-contained HTML page (works offline)."""
-    graph = _open(store_dir)
-    try:
+    with _open(store_dir) as graph:
         path = graph.render(output, focus=focus, hops=hops, max_nodes=max_nodes, view=view)
-    finally:
-        graph.close()
     click.echo(f"wrote {path}", err=True)
 
 
@@ -326,11 +317,8 @@ def render(
 @handle_errors
 def validate(store_dir: Path) -> None:
     """Check the graph against the SHACL shapes in ontology/shapes.ttl (exit 1 if it does not conform)."""
-    graph = _open(store_dir)
-    try:
+    with _open(store_dir) as graph:
         report = graph.validate()
-    finally:
-        graph.close()
     if report.conforms:
         click.echo("the graph conforms to the kg shapes")
         return
@@ -344,11 +332,8 @@ def validate(store_dir: Path) -> None:
 @handle_errors
 def stats(store_dir: Path, as_json: bool) -> None:
     """Counts: documents, entities by type, events by type, quads."""
-    graph = _open(store_dir)
-    try:
+    with _open(store_dir) as graph:
         counts = graph.stats()
-    finally:
-        graph.close()
     if as_json:
         click.echo(json.dumps(counts, indent=2))
         return

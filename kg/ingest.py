@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kg.calendar import MONTHS
 from kg.errors import InputError
 from kg.model import Document
 
@@ -27,25 +28,6 @@ ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".ndj
 HEADER_KEYS = {"title", "date", "published", "source", "publisher", "url", "id", "author"}
 MIN_LETTERS = 20
 
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-}
 _INLINE_DATE = re.compile(r"\A[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
 _HEADER_LINE = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*)")
 
@@ -94,9 +76,7 @@ def parse_date(value: str) -> date | None:
     if m:
         a, b, year = m.groups()
         day, month = (a, b) if a.isdigit() else (b, a)
-        month_no = _MONTHS.get(month.lower()) or next(
-            (n for name, n in _MONTHS.items() if name.startswith(month.lower()[:3])), None
-        )
+        month_no = MONTHS.get(month.lower()) or MONTHS.get(month.lower()[:3])
         if month_no:
             try:
                 return date(int(year), month_no, int(day))

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeAlias
 
+from kg.gazetteer import NER_OF_TYPE  # the one table of entity type -> spaCy label
+
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 DEFAULT_SHARED: Final = REPO_ROOT.parent / "shared"
 DEFAULT_OUT: Final = REPO_ROOT / "kg" / "data" / "gazetteer"
@@ -45,18 +47,6 @@ PHOENIX_ACTORS: Final = (
     "data/petrarch2/Phoenix.International.actors.txt",
     "data/petrarch2/Phoenix.MilNonState.actors.txt",
 )
-
-#: entity type -> the spaCy (OntoNotes) label it corresponds to
-NER_OF_TYPE: Final[dict[str, str]] = {
-    "Country": "GPE",
-    "City": "GPE",
-    "Region": "GPE",
-    "Organization": "ORG",
-    "ArmedGroup": "ORG",
-    "Person": "PERSON",
-    "Place": "LOC",
-    "Facility": "FAC",
-}
 
 QID_RE: Final = re.compile(r"^Q[1-9][0-9]*$")
 

@@ -181,17 +181,25 @@ def _predicate(doc: Doc, run: tuple[int, int]) -> str:
     return doc[begin:end].text.strip(" \n,.;:")[:300]
 
 
+def _according_to(token: Token) -> Token | None:
+    """The object of an "according to" phrase hanging on ``token``."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "according":
+            for to in child.children:
+                for pobj in to.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj
+    return None
+
+
 def _credit(number: Token, mentions: list[Mention]) -> tuple[tuple[int, int], str] | None:
-    """Whom the sentence credits: the subject of a governing "say" or an "according to"."""
-    doc = number.doc
+    """Whom the sentence credits: an "according to" on the way up, the subject of a
+    governing "say", or an "according to" on the sentence's root."""
     token = number
     for _ in range(10):
-        for child in token.children:
-            if child.dep_ == "prep" and child.lower_ == "according":
-                for to in child.children:
-                    for pobj in to.children:
-                        if pobj.dep_ == "pobj":
-                            return _np(pobj, mentions)
+        source = _according_to(token)
+        if source is not None:
+            return _np(source, mentions)
         if token.lemma_.casefold() in ATTRIBUTION_VERBS and token.pos_ == "VERB":
             subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
             if subj is not None and subj.lower_ not in PRONOUNS:
@@ -199,15 +207,8 @@ def _credit(number: Token, mentions: list[Mention]) -> tuple[tuple[int, int], st
         if token.head is token:
             break
         token = token.head
-    root = number.sent.root
-    for child in root.children:
-        if child.dep_ == "prep" and child.lower_ == "according":
-            for to in child.children:
-                for pobj in to.children:
-                    if pobj.dep_ == "pobj":
-                        return _np(pobj, mentions)
-    del doc
-    return None
+    source = _according_to(number.sent.root)
+    return _np(source, mentions) if source is not None else None
 
 
 def _np(token: Token, mentions: list[Mention]) -> tuple[tuple[int, int], str] | None:

@@ -14,33 +14,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-_MONTHS = {
-    name: i + 1
-    for i, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-    )
-}
-_MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_WEEKDAYS = {
-    name: i
-    for i, name in enumerate(
-        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    )
-}
+from kg.calendar import MONTHS, WEEKDAYS
+
 _RELATIVE = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
 
@@ -54,11 +29,11 @@ def _safe(year: int, month: int, day: int) -> date | None:
 
 def _month_day(text: str) -> tuple[int, int] | None:
     m = re.search(rf"\b([a-z]+)\.?\s+{_ORD}\b", text) or None
-    if m and m[1] in _MONTHS:
-        return _MONTHS[m[1]], int(m[2])
+    if m and m[1] in MONTHS:
+        return MONTHS[m[1]], int(m[2])
     m = re.search(rf"\b{_ORD}\s+(?:of\s+)?([a-z]+)\b", text)
-    if m and m[2] in _MONTHS:
-        return _MONTHS[m[2]], int(m[1])
+    if m and m[2] in MONTHS:
+        return MONTHS[m[2]], int(m[1])
     return None
 
 
@@ -97,11 +72,11 @@ def normalise_date(text: str, published: date | None, *, future: bool = False) -
             d = _safe(published.year - 1, *md)
         return d.isoformat() if d else None
     words = t.split()
-    if words and words[0] in _WEEKDAYS and len(words) <= 2:
+    if words and words[0] in WEEKDAYS and len(words) <= 2:
         if future:
-            ahead = (_WEEKDAYS[words[0]] - published.weekday()) % 7
+            ahead = (WEEKDAYS[words[0]] - published.weekday()) % 7
             return (published + timedelta(days=ahead)).isoformat()
-        back = (published.weekday() - _WEEKDAYS[words[0]]) % 7
+        back = (published.weekday() - WEEKDAYS[words[0]]) % 7
         return (published - timedelta(days=back)).isoformat()
     return None
 
