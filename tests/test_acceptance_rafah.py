@@ -115,8 +115,12 @@ def test_qatar_mediated_an_agreement_between_egypt_israel_and_hamas(kg: Knowledg
 
 # 3. the opening ---------------------------------------------------------------------------
 def test_egypt_opened_the_crossing_and_the_agentless_opening(kg: KnowledgeGraph) -> None:
-    crossing = rows(kg, 'SELECT ?e WHERE { ?e a kg:Facility ; rdfs:label "Rafah Border Crossing"@en }')[0]["e"]
-    assert kg.query(f"ASK {{ GRAPH ?g {{ <{entity(kg, 'Q79')}> kg:opened <{crossing}> }} }}") is True
+    crossing = rows(
+        kg, 'SELECT ?e WHERE { ?e a kg:Facility ; rdfs:label "Rafah Border Crossing"@en }'
+    )[0]["e"]
+    assert (
+        kg.query(f"ASK {{ GRAPH ?g {{ <{entity(kg, 'Q79')}> kg:opened <{crossing}> }} }}") is True
+    )
     agentless = rows(
         kg,
         f"""SELECT ?o ?sentence WHERE {{ GRAPH ?g {{
@@ -128,7 +132,9 @@ def test_egypt_opened_the_crossing_and_the_agentless_opening(kg: KnowledgeGraph)
 
 
 # 4. movements of foreign nationals and wounded Palestinians -------------------------------
-def test_foreign_nationals_and_wounded_palestinians_move_from_gaza_into_egypt(kg: KnowledgeGraph) -> None:
+def test_foreign_nationals_and_wounded_palestinians_move_from_gaza_into_egypt(
+    kg: KnowledgeGraph,
+) -> None:
     movements = rows(
         kg,
         """SELECT ?e ?who ?role ?place ?date WHERE { GRAPH ?g {
@@ -196,7 +202,10 @@ def test_disputed_numbers_of_sick_and_wounded(kg: KnowledgeGraph) -> None:
 
 # 7. graphs, text layer, validation --------------------------------------------------------
 def test_five_graphs_with_exact_offsets_and_valid_shapes(kg: KnowledgeGraph) -> None:
-    graphs = rows(kg, "SELECT DISTINCT ?g ?doc WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?doc . ?doc a schema:NewsArticle } }")
+    graphs = rows(
+        kg,
+        "SELECT DISTINCT ?g ?doc WHERE { GRAPH ?g { ?g prov:wasDerivedFrom ?doc . ?doc a schema:NewsArticle } }",
+    )
     assert len(graphs) == 5
     bad = rows(
         kg,
@@ -225,9 +234,24 @@ def test_nothing_from_boilerplate(kg: KnowledgeGraph) -> None:
         "SELECT ?a WHERE { GRAPH ?g { ?m nif:anchorOf ?a } }",
     )
     joined = " ".join(str(r["a"]) for r in texts)
-    for phrase in ("Sign up", "Inside Washington", "Loading", "Copyright", "privacy notice", "Fatima Shbair", "Mohammed Abed", "Getty"):
+    for phrase in (
+        "Sign up",
+        "Inside Washington",
+        "Loading",
+        "Copyright",
+        "privacy notice",
+        "Fatima Shbair",
+        "Mohammed Abed",
+        "Getty",
+    ):
         assert phrase not in joined, phrase
-    assert rows(kg, "SELECT ?e WHERE { ?e rdfs:label ?l . FILTER(CONTAINS(?l, 'Shbair') || CONTAINS(?l, 'NPR')) }") == []
+    assert (
+        rows(
+            kg,
+            "SELECT ?e WHERE { ?e rdfs:label ?l . FILTER(CONTAINS(?l, 'Shbair') || CONTAINS(?l, 'NPR')) }",
+        )
+        == []
+    )
 
 
 # 9. dates ---------------------------------------------------------------------------------
@@ -248,7 +272,15 @@ def test_dates_against_publication_date(kg: KnowledgeGraph) -> None:
         } }""",
     )
     assert all(len(str(r["date"])) == 4 for r in undated), undated  # only explicit years
-    assert len(rows(kg, "SELECT ?doc WHERE { GRAPH ?g { ?doc a schema:NewsArticle . FILTER NOT EXISTS { ?doc schema:datePublished ?p } } }")) == 2
+    assert (
+        len(
+            rows(
+                kg,
+                "SELECT ?doc WHERE { GRAPH ?g { ?doc a schema:NewsArticle . FILTER NOT EXISTS { ?doc schema:datePublished ?p } } }",
+            )
+        )
+        == 2
+    )
 
 
 def test_no_people_allowed_to_cross_is_negated(kg: KnowledgeGraph) -> None:

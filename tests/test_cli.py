@@ -616,7 +616,10 @@ def test_demo(tmp_path: Path) -> None:
     assert (out / "graph.html").is_file()
     ds = Dataset().parse(out / "graph.trig", format="trig")
     assert len(list(ds.quads((None, None, None, None)))) > 1000
-    assert "Qatar mediated: Agreement (Israel, Egypt, Hamas, in coordination with United States)" in result.stdout
+    assert (
+        "Qatar mediated: Agreement (Israel, Egypt, Hamas, in coordination with United States)"
+        in result.stdout
+    )
     again = invoke("demo", "--output", out)
     assert again.exit_code == 0
     assert "already present" in again.stderr
