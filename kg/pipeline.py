@@ -94,6 +94,8 @@ def build(
     nlp = load_pipeline(settings.model)
     extractor = Extractor(lexicon)
     resolver = Resolver(Gazetteer.default())
+    for key, label, qid in store.people():
+        resolver.remember_person(key, label, qid)
 
     def problem(exc: InputError | str) -> None:
         message = str(exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from kg.gazetteer import Gazetteer, GazetteerEntry, normalise
 from kg.model import Entity, Extraction, Mention, Resolution
@@ -40,8 +40,8 @@ def _singular(word: str) -> str:
 class Resolver:
     """Resolve the mentions of many documents to entities.
 
-    ``known`` maps normalised names already in the store to entity keys, so that a later
-    build links "Kirby" to the "John Kirby" an earlier build created.
+    Across documents, a bare surname ("Kirby") joins the one person with that surname that
+    an earlier document, or an earlier build (see :meth:`remember_person`), named in full.
 
     >>> from kg.model import Document, Extraction, Mention
     >>> text = "President Joe Biden spoke. Mr Biden left."
@@ -51,9 +51,18 @@ class Resolver:
     ['Person|joe biden']
     """
 
-    def __init__(self, gazetteer: Gazetteer, known: Mapping[str, str] | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.known = dict(known or {})
+        self.people: dict[str, set[str]] = {}  # surname -> keys of people named in full
+        self.person_entities: dict[str, Entity] = {}
+
+    def remember_person(self, key: str, label: str, qid: str = "") -> None:
+        """Record a person named in full ("John Kirby") so a later "Kirby" can join them."""
+        words = normalise(label).split()
+        if len(words) < 2:
+            return
+        self.people.setdefault(words[-1], set()).add(key)
+        self.person_entities.setdefault(key, Entity(key=key, label=label, type="Person", qid=qid))
 
     def resolve(self, extractions: Iterable[Extraction]) -> Resolution:
         resolution = Resolution()
@@ -93,6 +102,8 @@ class Resolver:
     def _key(self, m: Mention, label: str, seen: list[tuple[Mention, str]], res: Resolution) -> str:
         gz_entry = self._gazetteer_entry(m, label)
         if gz_entry is not None:
+            if gz_entry.type == "Person":
+                self.remember_person(gz_entry.key, gz_entry.label, gz_entry.qid)
             return self._ensure(
                 res, gz_entry.key, gz_entry.label, gz_entry.type, gz_entry.qid, m.text
             )
@@ -102,6 +113,10 @@ class Resolver:
                 other = normalise(earlier.text)
                 if earlier.label == "PERSON" and other != norm and other.endswith(" " + norm):
                     return key
+            elsewhere = self.people.get(norm, set()) if " " not in norm else set()
+            if len(elsewhere) == 1:
+                known = self.person_entities[next(iter(elsewhere))]
+                return self._ensure(res, known.key, known.label, "Person", known.qid, m.text)
         if label == "ORG" and m.text.isupper() and 2 <= len(m.text) <= 6:
             for earlier, key in reversed(seen):
                 if earlier.label == "ORG" and _initials(earlier.text) == m.text:
@@ -110,10 +125,10 @@ class Resolver:
         if label == "NORP":
             country = nationality_key(self.gazetteer, m.text)
             norm = f"of {country}" if country else _singular(norm)
-        key = self.known.get(f"{etype}|{norm}", f"{etype}|{norm}")
-        if key in res.entities or key != f"{etype}|{norm}":
-            return self._ensure(res, key, m.text, etype, "", m.text)
+        key = f"{etype}|{norm}"
         display = m.text if label != "NORP" else _singular(m.text).capitalize()
+        if label == "PERSON":
+            self.remember_person(key, display)
         return self._ensure(res, key, display, etype, "", m.text)
 
     def _gazetteer_entry(self, m: Mention, label: str) -> GazetteerEntry | None:

@@ -246,6 +246,21 @@ class GraphStore:
             return obj.value if isinstance(obj, ox.Literal) else None
         return None
 
+    def people(self) -> list[tuple[str, str, str]]:
+        """(resolver key, label, Wikidata id) of every person already in the store."""
+        from kg.gazetteer import normalise
+
+        result = self._store.query(
+            "SELECT ?e ?label WHERE { ?e a <https://schema.org/Person> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+        )
+        out = []
+        for row in result:  # type: ignore[union-attr]
+            iri, label = row["e"].value, row["label"].value
+            qid = m[0] if (m := re.search(r"Q[0-9]+$", iri)) and "/entity/Q" in iri else ""
+            out.append((qid or f"Person|{normalise(label)}", label, qid))
+        return out
+
     def flush(self) -> None:
         if self.path is not None:
             self._store.flush()

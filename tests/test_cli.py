@@ -717,3 +717,31 @@ def test_e2e_second_build_while_store_in_use(
     proc = run_kg("build", "--store", held_store, articles / "good.txt")
     assert proc.returncode == 3
     assert "in use" in assert_one_clear_line(proc.stderr, str(held_store))
+
+
+@pytest.mark.slow
+def test_surname_in_a_later_build_joins_the_person_of_an_earlier_build(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(
+        "date: 2024-01-02\n\nSpokesman Dara Quill of the Harbour Authority said the port would reopen.\n",
+        encoding="utf-8",
+    )
+    second.write_text(
+        "date: 2024-01-03\n\nQuill said the port had reopened on time.\n", encoding="utf-8"
+    )
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(first), "--store", str(store), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["build", str(second), "--store", str(store), "-q"]).exit_code == 0
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "SELECT ?l WHERE { ?e a schema:Person ; rdfs:label ?l }",
+            "--store",
+            str(store),
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.output.splitlines() == ["l", "Dara Quill"]

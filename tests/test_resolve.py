@@ -117,14 +117,35 @@ def test_nationality_key() -> None:
     assert nationality_key(gz, "Martians") is None
 
 
-def test_known_names_link_to_earlier_builds() -> None:
-    text = "Oskar Lindqvist arrived."
-    m = mention(text, "Oskar Lindqvist", "PERSON")
-    ex = Extraction(Document(text, "a.txt"), [m])
-    res = Resolver(Gazetteer(), known={"Person|oskar lindqvist": "Person|o lindqvist"}).resolve(
-        [ex]
+def test_surname_joins_a_person_named_in_full_in_an_earlier_document() -> None:
+    a_text, b_text = "Oskar Lindqvist arrived.", "Lindqvist left the talks."
+    a = Extraction(Document(a_text, "a.txt"), [mention(a_text, "Oskar Lindqvist", "PERSON")])
+    b = Extraction(Document(b_text, "b.txt"), [mention(b_text, "Lindqvist", "PERSON")])
+    res = Resolver(Gazetteer()).resolve([a, b])
+    assert (
+        key_of(res, b, b.mentions[0]) == key_of(res, a, a.mentions[0]) == "Person|oskar lindqvist"
     )
-    assert key_of(res, ex, m) == "Person|o lindqvist"
+
+
+def test_surname_shared_by_two_people_stays_apart() -> None:
+    texts = ["Oskar Lindqvist arrived.", "Maja Lindqvist arrived.", "Lindqvist left."]
+    names = ["Oskar Lindqvist", "Maja Lindqvist", "Lindqvist"]
+    exs = [
+        Extraction(Document(t, f"{i}.txt"), [mention(t, n, "PERSON")])
+        for i, (t, n) in enumerate(zip(texts, names, strict=True))
+    ]
+    res = Resolver(Gazetteer()).resolve(exs)
+    assert key_of(res, exs[2], exs[2].mentions[0]) == "Person|lindqvist"
+
+
+def test_remembered_people_from_an_earlier_build() -> None:
+    resolver = Resolver(Gazetteer())
+    resolver.remember_person("Person|oskar lindqvist", "Oskar Lindqvist")
+    text = "Lindqvist spoke."
+    ex = Extraction(Document(text, "c.txt"), [mention(text, "Lindqvist", "PERSON")])
+    res = resolver.resolve([ex])
+    assert key_of(res, ex, ex.mentions[0]) == "Person|oskar lindqvist"
+    assert res.entities["Person|oskar lindqvist"].label == "Oskar Lindqvist"
 
 
 def test_groups_are_document_scoped() -> None:
