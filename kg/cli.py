@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -54,6 +55,10 @@ def handle_errors(func: F) -> F:
         except ValueError as exc:
             _err(str(exc))
             sys.exit(EXIT_USAGE)
+        except BrokenPipeError:  # `kg query ... | head`: the reader went away
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_PROBLEMS)
         except KeyboardInterrupt:
             _err("interrupted; the store keeps every article written before the interruption")
             sys.exit(130)
@@ -90,7 +95,7 @@ def main() -> None:
 @click.argument("articles", nargs=-1, required=True)
 @store_option
 @click.option(
-    "--memory", is_flag=True, help="Build in memory only (nothing written; prints stats)."
+    "--memory", is_flag=True, help="Build in memory only: nothing is written; prints the summary."
 )
 @click.option(
     "--base-iri", default=DEFAULT_BASE, show_default=True, help="Base IRI for minted IRIs."
@@ -113,6 +118,7 @@ def build(
 
     Iris(base_iri)  # check the base IRI and the model before the store is touched
     load_pipeline(model)
+    created = not memory and not (store_dir.exists() and any(store_dir.iterdir()))
     graph = KnowledgeGraph(
         None if memory else store_dir, memory=memory, base_iri=base_iri, model=model
     )
@@ -128,6 +134,8 @@ def build(
         where = "memory" if memory else str(store_dir)
         click.echo(f"{report.summary()} [{where}]", err=True)
     if not report.added and not report.skipped:
+        if created:  # leave nothing behind: the store this run created holds no article
+            shutil.rmtree(store_dir, ignore_errors=True)
         if not report.problems:
             _err("no articles could be read")
         sys.exit(EXIT_USAGE)
@@ -261,6 +269,40 @@ def query(
     else:
         for s, p, o in result:
             click.echo(f"{s}\t{p}\t{o}")
+
+
+@main.command(name="list")
+@store_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+@handle_errors
+def list_documents(store_dir: Path, fmt: str) -> None:
+    """List the articles in the store: id, date, publisher, title, source file, URL, quads."""
+    with _open(store_dir) as graph:
+        docs = graph.documents()
+    columns = ["id", "published", "publisher", "title", "source", "url", "quads"]
+    _print_rows(Rows([{c: d.get(c, "") for c in columns} for d in docs], columns), fmt)
+
+
+@main.command()
+@click.argument("documents", nargs=-1, required=True)
+@store_option
+@handle_errors
+def remove(documents: tuple[str, ...], store_dir: Path) -> None:
+    """Remove DOCUMENTS (an id or id prefix, a source file, a URL) from the store.
+
+    Each article's graph goes, and so does its contribution to the merged entities:
+    aliases only it gave are dropped; an entity no other article mentions is removed.
+    """
+    with _open(store_dir) as graph:
+        for ref in documents:
+            for doc in graph.remove(ref):
+                click.echo(f"removed {doc['id']} {doc['title'] or doc['source']}", err=True)
 
 
 @main.command()

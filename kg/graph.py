@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import OutputError, RenderError
+from kg.errors import InputError, OutputError, RenderError
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL
 from kg.pipeline import BuildReport, BuildSettings, build
@@ -118,6 +118,23 @@ class KnowledgeGraph:
         if meta:
             document = replace(document, **meta)
         return self.add_documents([document])
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The articles in the store, oldest first, with id, title, date, publisher, url,
+        source file and number of quads."""
+        return self.store.documents()
+
+    def remove(self, ref: str) -> list[dict[str, Any]]:
+        """Remove the article ``ref`` (id or id prefix, source file, URL or external id), with
+        its contribution to merged entities, in one transaction. Returns what was removed."""
+        found = self.store.find_documents(ref)
+        if not found:
+            raise InputError(ref, "no article in the store has this id, source, or URL (kg list)")
+        ids = {d["id"] for d in found}
+        if len(ids) > 1 and ref not in {d["source"] for d in found} | {d["url"] for d in found}:
+            raise InputError(ref, f"matches {len(ids)} articles; give more of the id")
+        self.store.replace_documents([d["graph"] for d in found])
+        return found
 
     # ------------------------------------------------------------------ querying
     def query(self, sparql: str, **bindings: Any) -> Any:

@@ -28,7 +28,8 @@ ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".ndj
 HEADER_KEYS = {"title", "date", "published", "source", "publisher", "url", "id", "author"}
 MIN_LETTERS = 20
 
-_INLINE_DATE = re.compile(r"\A[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
+# " date 2023-11-07 On Wednesday, ..." : the date and the first sentence on one line.
+_INLINE_DATE = re.compile(r"\A[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+(?=\S)")
 _HEADER_LINE = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*)")
 
 _BOILERPLATE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -156,6 +156,8 @@ class Mapper:
             )
         if document.url:
             yield q(doc, SCHEMA.url, Literal(document.url, datatype=XSD.anyURI))
+        if document.external_id:
+            yield q(doc, SCHEMA.identifier, Literal(document.external_id))
         if document.publisher:
             pub = iris.publisher(document.publisher)
             yield q(doc, SCHEMA.publisher, pub)

@@ -39,6 +39,8 @@ class BuildReport:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """Documents already in the store (same content hash)."""
+    replaced: int = 0
+    """Older versions (same URL or external id, other text) replaced by a new one."""
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     mentions: int = 0
@@ -53,7 +55,9 @@ class BuildReport:
 
     def summary(self) -> str:
         return (
-            f"{len(self.added)} article(s) added, {len(self.skipped)} already present, "
+            f"{len(self.added)} article(s) added"
+            + (f" ({self.replaced} replacing an older version)" if self.replaced else "")
+            + f", {len(self.skipped)} already present, "
             f"{len(self.problems)} problem(s); {self.mentions} mentions, {self.events} events, "
             f"{self.claims} quantity claims; store holds {self.triples_after} quads "
             f"(+{self.triples_after - self.triples_before})"
@@ -123,7 +127,7 @@ def build(
             parsed = nlp.pipe((d.masked_text() for d in batch), batch_size=settings.batch_size)
             for document, doc in zip(batch, parsed, strict=True):
                 extraction = extractor(document, doc)
-                _store_document(extraction, resolver, mapper, store)
+                report.replaced += _store_document(extraction, resolver, mapper, store)
                 report.added.append(document.source)
                 report.mentions += len(extraction.mentions)
                 report.events += len(extraction.events)
@@ -138,7 +142,8 @@ def build(
 
 def _store_document(
     extraction: Extraction, resolver: Resolver, mapper: Mapper, store: GraphStore
-) -> None:
+) -> int:
+    """Write one article in one transaction; returns how many older versions it replaced."""
     resolution = resolver.resolve([extraction])
     quads = list(mapper.document_quads(extraction, resolution))
     keys = set(resolution.mention_entity.get(extraction.document.id, {}).values())
@@ -152,7 +157,14 @@ def _store_document(
             entity.aliases.add(entity.label)
             entity.label = labelled
         quads.extend((s, p, o, None) for s, p, o in mapper.entity_triples(entity))
-    store.add_quads(quads)
+    old_versions = store.versions_of(
+        extraction.document.url, extraction.document.external_id, extraction.document.id
+    )
+    if old_versions:
+        store.replace_documents(old_versions, quads)  # a new version of the same article
+    else:
+        store.add_quads(quads)
+    return len(old_versions)
 
 
 def _progress(enabled: bool, total: int) -> Callable[..., None]:

@@ -6,7 +6,9 @@ whose header declares their parameters::
     # title: Who mediated what, between whom
     # param: mediator iri optional   the mediator's IRI
 
-Parameter values are bound by substitution (SPARQL SEP-0007), never spliced into text.
+Parameter values are bound through a ``VALUES`` block added at the start of the query's
+outer WHERE group, each value serialised and escaped by the RDF library (see
+:func:`kg.store.bind_values`); a named query must use its parameters in that outer group.
 
 >>> q = NamedQuery.parse("x", "# title: T\\n# param: n integer optional  a number\\nSELECT ?n {}")
 >>> q.params[0].name, q.params[0].type, q.bind({"n": "3"})["n"]

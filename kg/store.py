@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
 
 from kg.errors import QueryError, StoreError
 
@@ -120,6 +121,25 @@ def _closing_brace(masked: str, start: int) -> int:
     return len(masked)
 
 
+def insert_data(quads: Iterable[Quad]) -> str:
+    """A SPARQL ``INSERT DATA`` for ``quads``, every term serialised (and escaped) by pyoxigraph.
+
+    >>> from rdflib import URIRef, Literal
+    >>> print(insert_data([(URIRef("http://a"), URIRef("http://b"), Literal('say "hi"'), None)]))
+    INSERT DATA { <http://a> <http://b> "say \\"hi\\"" .
+    }
+    """
+    by_graph: dict[str, list[str]] = {}
+    for s, p, o, g in quads:
+        key = "" if g is None else str(to_ox(g))
+        by_graph.setdefault(key, []).append(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .")
+    if not by_graph:
+        return ""
+    parts = ["\n".join(by_graph.pop("", []))]
+    parts += [f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items()]
+    return "INSERT DATA { " + "\n".join(p for p in parts if p) + "\n}"
+
+
 def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     """Add ``VALUES (?a ?b) { (x y) }`` at the start of the outermost WHERE group.
 
@@ -143,6 +163,47 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
     return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }}{sparql[at:]}"
+
+
+_TA_IDENT_REF = ox.NamedNode("http://www.w3.org/2005/11/its/rdf#taIdentRef")
+_DOCUMENT_FIELDS = (
+    "id",
+    "graph",
+    "doc",
+    "title",
+    "published",
+    "publisher",
+    "url",
+    "identifier",
+    "source",
+)
+_DOCUMENTS_QUERY = """
+SELECT ?id ?graph ?doc ?title ?published ?publisher ?url ?identifier ?source WHERE {
+  GRAPH ?graph { ?doc a schema:NewsArticle ; kg:documentId ?id ; kg:sourceFile ?source .
+    OPTIONAL { ?doc schema:headline ?title }
+    OPTIONAL { ?doc schema:datePublished ?published }
+    OPTIONAL { ?doc schema:publisher/rdfs:label ?publisher }
+    OPTIONAL { ?doc schema:url ?url }
+    OPTIONAL { ?doc schema:identifier ?identifier } }
+} ORDER BY ?published ?source ?id
+"""
+_REFRESH_ALIASES = """
+DELETE { ?e skos:altLabel ?old } WHERE { VALUES ?e { $ENTITIES } ?e skos:altLabel ?old } ;
+INSERT { ?e skos:altLabel ?alias } WHERE {
+  VALUES ?e { $ENTITIES }
+  ?e rdfs:label ?label .
+  GRAPH ?g { ?m itsrdf:taIdentRef ?e ; nif:anchorOf ?text . FILTER NOT EXISTS { ?m kg:nominal true } }
+  BIND(STRLANG(REPLACE(STR(?text), "[ \\t\\n\\r]+", " "), "en") AS ?alias)
+  FILTER(STR(?alias) != STR(?label))
+}
+"""
+_DROP_ORPHANS = """
+DELETE { ?e ?p ?o } WHERE {
+  VALUES ?e { $ENTITIES }
+  ?e ?p ?o .
+  FILTER NOT EXISTS { GRAPH ?g { ?m itsrdf:taIdentRef ?e } }
+}
+"""
 
 
 def _is_store_folder(path: Path) -> bool:
@@ -230,6 +291,79 @@ class GraphStore:
         quads.append(ox.Quad(g, marker, ox.Literal(digest), g))
         self._store.clear_graph(g)
         self._store.extend(quads)
+
+    # ------------------------------------------------------------------ documents
+    def documents(self) -> list[dict[str, Any]]:
+        """Every article in the store: id, graph, title, date, publisher, url, source, quads."""
+        rows = self._store.query(
+            _DOCUMENTS_QUERY, use_default_graph_as_union=False, prefixes=PREFIXES
+        )
+        out = []
+        for row in rows:  # type: ignore[union-attr]
+            item = {v: (row[v].value if row[v] is not None else "") for v in _DOCUMENT_FIELDS}
+            graph = ox.NamedNode(item["graph"])
+            item["quads"] = sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+            out.append(item)
+        return out
+
+    def find_documents(self, ref: str) -> list[dict[str, Any]]:
+        """Articles whose id (or an id prefix of 6+ characters), source file, URL or external
+        id is ``ref``."""
+        docs = self.documents()
+        exact = [
+            d
+            for d in docs
+            if ref in {d["id"], d["source"], d["url"], d["identifier"], d["doc"], d["graph"]}
+        ]
+        if exact:
+            return exact
+        if len(ref) >= 6 and re.fullmatch(r"[0-9a-f]+", ref):
+            return [d for d in docs if d["id"].startswith(ref)]
+        return []
+
+    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]:
+        """Graphs of other versions of an article: same URL or external id, other text."""
+        found: set[str] = set()
+        for prop, value in (("url", url), ("identifier", identifier)):
+            if not value:
+                continue
+            term = (
+                ox.Literal(value, datatype=ox.NamedNode(str(XSD.anyURI)))
+                if prop == "url"
+                else ox.Literal(value)
+            )
+            query = bind_values(
+                f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?d schema:{prop} ?v ; kg:documentId ?id }} }}",
+                {"v": term},
+            )
+            for row in self._store.query(query, prefixes=PREFIXES):  # type: ignore[union-attr]
+                if row["id"].value != doc_id:
+                    found.add(row["g"].value)
+        return sorted(found)
+
+    def replace_documents(self, old_graphs: Iterable[str], quads: Iterable[Quad] = ()) -> None:
+        """In one transaction: drop the graphs of ``old_graphs``, add ``quads``, and bring the
+        merged entities those graphs mentioned up to date (aliases recomputed from the mentions
+        that remain; an entity no article mentions any more is removed)."""
+        graphs = [ox.NamedNode(g) for g in old_graphs]
+        touched: set[str] = set()
+        for g in graphs:
+            for quad in self._store.quads_for_pattern(None, _TA_IDENT_REF, None, g):
+                touched.add(str(quad.object))
+        ops = [f"DROP SILENT GRAPH {g}" for g in graphs]
+        data = insert_data(quads)
+        if data:
+            ops.append(data)
+        if touched:
+            values = " ".join(sorted(touched))
+            ops.append(_REFRESH_ALIASES.replace("$ENTITIES", values))
+            ops.append(_DROP_ORPHANS.replace("$ENTITIES", values))
+        if not ops:
+            return
+        try:
+            self._store.update(" ;\n".join(ops), prefixes=PREFIXES)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot update the store: {exc}") from None
 
     def has_graph(self, graph: URIRef) -> bool:
         return bool(self._store.contains_named_graph(ox.NamedNode(str(graph))))

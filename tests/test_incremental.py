@@ -1,0 +1,95 @@
+"""The store grows article by article: skip, replace a new version, remove, list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg import KnowledgeGraph
+from kg.cli import main
+
+pytestmark = pytest.mark.slow
+
+V1 = """title: Port deal
+date: 2024-05-01
+url: https://example.org/port-deal
+
+Norway mediated an agreement between Colombia and Venezuela. Spokesman Dara Quill said the
+Cucuta crossing would reopen on Friday.
+"""
+V2 = """title: Port deal (updated)
+date: 2024-05-01
+url: https://example.org/port-deal
+
+Norway mediated an agreement between Colombia and Ecuador.
+"""
+OTHER = """title: Other
+date: 2024-05-02
+
+Norway opened an embassy in Colombia on Thursday.
+"""
+ENTITY_LABELS = """SELECT DISTINCT ?l WHERE {
+  ?e rdfs:label ?l ; a ?t . FILTER(?t IN (schema:Country, schema:Person, kg:Facility))
+} ORDER BY ?l"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _labels(kg: KnowledgeGraph) -> list[str]:
+    return [r["l"] for r in kg.query(ENTITY_LABELS)]
+
+
+def test_new_version_replaces_the_old_graph_and_its_entities(tmp_path: Path) -> None:
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.add_documents([_write(tmp_path, "v1.txt", V1), _write(tmp_path, "other.txt", OTHER)])
+    assert "Venezuela" in _labels(kg) and "Dara Quill" in _labels(kg)
+    report = kg.add_documents([_write(tmp_path, "v2.txt", V2)])
+    assert report.replaced == 1 and len(report.added) == 1
+    assert [d["title"] for d in kg.documents()] == ["Port deal (updated)", "Other"]
+    labels = _labels(kg)
+    assert "Ecuador" in labels
+    assert "Venezuela" not in labels and "Dara Quill" not in labels  # only v1 mentioned them
+    assert {"Norway", "Colombia"} <= set(labels)  # still mentioned by the other article
+    assert kg.validate().conforms
+
+
+def test_remove_takes_the_article_and_what_only_it_contributed(tmp_path: Path) -> None:
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.add_documents([_write(tmp_path, "v1.txt", V1), _write(tmp_path, "other.txt", OTHER)])
+    before = len(kg.store)
+    removed = kg.remove("https://example.org/port-deal")
+    assert [d["title"] for d in removed] == ["Port deal"]
+    assert len(kg.store) < before
+    assert _labels(kg) == ["Colombia", "Norway"]
+    other_id = kg.documents()[0]["id"]
+    kg.remove(other_id[:8])
+    assert kg.documents() == []
+    leftover = kg.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+        "FILTER NOT EXISTS { GRAPH <https://w3id.org/kg-news/ontology> { ?s ?p ?o } } }"
+    )
+    assert leftover[0]["n"] == 0
+
+
+def test_cli_list_and_remove(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    runner = CliRunner()
+    v1 = _write(tmp_path, "v1.txt", V1)
+    assert runner.invoke(main, ["build", str(v1), "--store", str(store), "-q"]).exit_code == 0
+    listed = runner.invoke(main, ["list", "--store", str(store), "--format", "csv"])
+    lines = listed.output.splitlines()
+    assert lines[0] == "id,published,publisher,title,source,url,quads"
+    assert "Port deal" in lines[1] and "2024-05-01" in lines[1]
+    missing = runner.invoke(main, ["remove", "nosuchdoc", "--store", str(store)])
+    assert missing.exit_code == 2 and "nosuchdoc" in missing.output
+    gone = runner.invoke(main, ["remove", str(v1), "--store", str(store)])
+    assert gone.exit_code == 0 and "removed" in gone.output
+    assert runner.invoke(
+        main, ["list", "--store", str(store), "--format", "csv"]
+    ).output.splitlines() == ["id,published,publisher,title,source,url,quads"]
