@@ -81,8 +81,23 @@ store_option = click.option(
 )
 
 
-def _open(store_dir: Path, *, create: bool = False) -> KnowledgeGraph:
-    return KnowledgeGraph(store_dir, create=create)
+endpoint_option = click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Use a SPARQL 1.1 endpoint instead of the store folder (its update URL, e.g. "
+    "http://127.0.0.1:7878/update).",
+)
+query_endpoint_option = click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="The endpoint's query URL, when it is not the update URL with /update -> /query.",
+)
+
+
+def _open(
+    store_dir: Path, endpoint: str | None = None, query_endpoint: str | None = None
+) -> KnowledgeGraph:
+    return KnowledgeGraph(store_dir, create=False, endpoint=endpoint, query_endpoint=query_endpoint)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,10 +118,19 @@ def main() -> None:
 @click.option(
     "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy model package or path."
 )
+@endpoint_option
+@query_endpoint_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @handle_errors
 def build(
-    articles: tuple[str, ...], store_dir: Path, memory: bool, base_iri: str, model: str, quiet: bool
+    articles: tuple[str, ...],
+    store_dir: Path,
+    memory: bool,
+    base_iri: str,
+    model: str,
+    endpoint: str | None,
+    query_endpoint: str | None,
+    quiet: bool,
 ) -> None:
     """Add ARTICLES (files, folders, globs, .jsonl) to the store.
 
@@ -118,9 +142,15 @@ def build(
 
     Iris(base_iri)  # check the base IRI and the model before the store is touched
     load_pipeline(model)
-    created = not memory and not (store_dir.exists() and any(store_dir.iterdir()))
+    local = not memory and endpoint is None
+    created = local and not (store_dir.exists() and any(store_dir.iterdir()))
     graph = KnowledgeGraph(
-        None if memory else store_dir, memory=memory, base_iri=base_iri, model=model
+        store_dir if local else None,
+        memory=memory,
+        base_iri=base_iri,
+        model=model,
+        endpoint=endpoint,
+        query_endpoint=query_endpoint,
     )
     try:
         report = graph.add_documents(list(articles), progress=not quiet)
@@ -131,7 +161,7 @@ def build(
     for problem in report.problems:
         _err(problem)
     if not quiet:
-        where = "memory" if memory else str(store_dir)
+        where = "memory" if memory else endpoint or str(store_dir)
         click.echo(f"{report.summary()} [{where}]", err=True)
     if not report.added and not report.skipped:
         if created:  # leave nothing behind: the store this run created holds no article
@@ -219,6 +249,8 @@ def _print_rows(rows: Rows, fmt: str) -> None:
     type=click.Path(path_type=Path),
     help="Read the SPARQL from a file.",
 )
+@endpoint_option
+@query_endpoint_option
 @handle_errors
 def query(
     sparql: str | None,
@@ -229,6 +261,8 @@ def query(
     queries_dir: Path | None,
     fmt: str,
     query_file: Path | None,
+    endpoint: str | None,
+    query_endpoint: str | None,
 ) -> None:
     """Run SPARQL over all graphs (prefixes kg:, schema:, sem:, nif:, rdfs:, skos:, ... are predefined)."""
     extra = [queries_dir] if queries_dir else None
@@ -259,7 +293,7 @@ def query(
         raise QueryError("give a SPARQL query, --file FILE, --named NAME or --list")
     if params and not named:
         bindings = {k: _adhoc_value(v) for k, v in _parse_params(params).items()}
-    with _open(store_dir) as graph:
+    with _open(store_dir, endpoint, query_endpoint) as graph:
         result = run(graph.store, text, bindings)
     if isinstance(result, bool):
         click.echo("true" if result else "false")
@@ -321,7 +355,7 @@ def remove(documents: tuple[str, ...], store_dir: Path) -> None:
 def export(store_dir: Path, fmt: str, output: Path | None) -> None:
     """Write the graph as RDF (turtle and ntriples merge all graphs into one)."""
     with _open(store_dir) as graph:
-        data = graph.store.dump(fmt)
+        data = graph.local.dump(fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

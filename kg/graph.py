@@ -16,11 +16,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import InputError, OutputError, RenderError
+from kg.errors import InputError, OutputError, RenderError, StoreError
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL
 from kg.pipeline import BuildReport, BuildSettings, build
 from kg.query import NamedQuery, Rows, get_named, named_queries, run
+from kg.remote import RemoteStore
 from kg.store import GraphStore
 from kg.vocab import DEFAULT_BASE
 
@@ -75,13 +76,27 @@ class KnowledgeGraph:
         base_iri: str = DEFAULT_BASE,
         model: str = DEFAULT_MODEL,
         create: bool = True,
+        endpoint: str | None = None,
+        query_endpoint: str | None = None,
     ) -> None:
-        self.store = (
-            GraphStore.memory()
-            if memory or store is None
-            else GraphStore.open(store, create=create)
-        )
+        self.store: GraphStore | RemoteStore
+        if endpoint is not None:
+            self.store = RemoteStore(endpoint, query_endpoint)
+        elif memory or store is None:
+            self.store = GraphStore.memory()
+        else:
+            self.store = GraphStore.open(store, create=create)
         self.settings = BuildSettings(model=model, base_iri=base_iri)
+
+    @property
+    def local(self) -> GraphStore:
+        """The embedded store; export, validation and removal need it."""
+        if isinstance(self.store, RemoteStore):
+            raise StoreError(
+                f"--endpoint {self.store.update_url}: this needs the embedded store; "
+                "query the endpoint with `kg query` or use the endpoint's own tools"
+            )
+        return self.store
 
     @classmethod
     def build(
@@ -122,12 +137,12 @@ class KnowledgeGraph:
     def documents(self) -> list[dict[str, Any]]:
         """The articles in the store, oldest first, with id, title, date, publisher, url,
         source file and number of quads."""
-        return self.store.documents()
+        return self.local.documents()
 
     def remove(self, ref: str) -> list[dict[str, Any]]:
         """Remove the article ``ref`` (id or id prefix, source file, URL or external id), with
         its contribution to merged entities, in one transaction. Returns what was removed."""
-        found = self.store.find_documents(ref)
+        found = self.local.find_documents(ref)
         if not found:
             raise InputError(ref, "no article in the store has this id, source, or URL (kg list)")
         ids = {d["id"] for d in found}
@@ -160,14 +175,14 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ outputs
     def serialize(self, format: str = "trig") -> str:
         """The whole graph as text: trig, nquads, turtle, ntriples or jsonld."""
-        return self.store.dump(format).decode("utf-8")
+        return self.local.dump(format).decode("utf-8")
 
     def export(self, path: str | Path, format: str = "trig") -> Path:
-        return write_atomically(path, self.store.dump(format))
+        return write_atomically(path, self.local.dump(format))
 
     def dataset(self) -> Dataset:
         """The store as an rdflib Dataset (through oxrdflib)."""
-        return self.store.dataset()
+        return self.local.dataset()
 
     def to_networkx(self, *, view: str = "entities") -> nx.MultiDiGraph:
         """The graph for drawing: entities as nodes and events collapsed into labelled edges
@@ -202,7 +217,7 @@ class KnowledgeGraph:
         """Check the graph against ``ontology/shapes.ttl``."""
         from kg.validate import validate_store
 
-        return validate_store(self.store)
+        return validate_store(self.local)
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents, entities by type, events by type, and quads."""

@@ -29,7 +29,7 @@ HEADER_KEYS = {"title", "date", "published", "source", "publisher", "url", "id",
 MIN_LETTERS = 20
 
 # " date 2023-11-07 On Wednesday, ..." : the date and the first sentence on one line.
-_INLINE_DATE = re.compile(r"\A[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})[ \t]+(?=\S)")
+_INLINE_DATE = re.compile(r"\A[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
 _HEADER_LINE = re.compile(r"([A-Za-z_]+)[ \t]*:[ \t]*(.*)")
 
 _BOILERPLATE_LINES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -128,14 +128,7 @@ def _check_sensible(text: str, source: str) -> None:
 
 def _header(text: str) -> tuple[dict[str, str], list[tuple[int, int, str]]]:
     """Metadata at the start: a ``key: value`` block ended by a blank line, or a leading
-    `` date 2023-11-07 `` on the first line."""
-    meta: dict[str, str] = {}
-    spans: list[tuple[int, int, str]] = []
-    m = _INLINE_DATE.match(text)
-    if m:
-        meta["date"] = m[1]
-        spans.append((m.start(), m.end(), "metadata"))
-        return meta, spans
+    `` date 2023-11-07 `` on the first line (alone or before the first sentence)."""
     pos = 0
     block: dict[str, str] = {}
     while pos < len(text):
@@ -146,13 +139,16 @@ def _header(text: str) -> tuple[dict[str, str], list[tuple[int, int, str]]]:
             break
         hm = _HEADER_LINE.fullmatch(line.strip())
         if not hm or hm[1].lower() not in HEADER_KEYS:
-            return meta, spans
+            block = {}
+            break
         block[hm[1].lower()] = hm[2].strip()
         pos = end + 1
     if block and pos < len(text):
-        meta.update(block)
-        spans.append((0, min(pos, len(text)), "metadata"))
-    return meta, spans
+        return block, [(0, min(pos, len(text)), "metadata")]
+    m = _INLINE_DATE.match(text)
+    if m:
+        return {"date": m[1]}, [(m.start(), m.end(), "metadata")]
+    return {}, []
 
 
 def boilerplate_spans(text: str) -> list[tuple[int, int, str]]:

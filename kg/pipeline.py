@@ -26,7 +26,7 @@ from kg.resources import ontology_dir
 from kg.vocab import DEFAULT_BASE
 
 if TYPE_CHECKING:
-    from kg.store import GraphStore
+    from kg.store import TripleStore
 
 BATCH_SIZE = 32
 ONTOLOGY_GRAPH = "https://w3id.org/kg-news/ontology"
@@ -85,7 +85,7 @@ def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 def build(
     inputs: Iterable[str | Path | Document],
-    store: GraphStore,
+    store: TripleStore,
     settings: BuildSettings | None = None,
     on_problem: Callable[[str], None] | None = None,
 ) -> BuildReport:
@@ -141,7 +141,7 @@ def build(
 
 
 def _store_document(
-    extraction: Extraction, resolver: Resolver, mapper: Mapper, store: GraphStore
+    extraction: Extraction, resolver: Resolver, mapper: Mapper, store: TripleStore
 ) -> int:
     """Write one article in one transaction; returns how many older versions it replaced."""
     resolution = resolver.resolve([extraction])

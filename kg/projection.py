@@ -11,6 +11,7 @@ from kg.query import Rows, run
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.remote import RemoteStore
     from kg.store import GraphStore
 
 _EVENTS = """
@@ -66,13 +67,13 @@ def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def _rows(store: GraphStore, sparql: str) -> Rows:
+def _rows(store: GraphStore | RemoteStore, sparql: str) -> Rows:
     result = run(store, sparql)
     assert isinstance(result, Rows)
     return result
 
 
-def project(store: GraphStore, view: str = "entities") -> nx.MultiDiGraph:
+def project(store: GraphStore | RemoteStore, view: str = "entities") -> nx.MultiDiGraph:
     """Project the store to a networkx MultiDiGraph (see ``KnowledgeGraph.to_networkx``).
 
     Node attributes: ``label``, ``kind``, ``evidence`` (list of dicts with text, doc, date,
@@ -181,7 +182,7 @@ SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
 """
 
 
-def stats(store: GraphStore) -> dict[str, Any]:
+def stats(store: GraphStore | RemoteStore) -> dict[str, Any]:
     """Documents, mentions, events, claims, entities by type, events by type, quads."""
     out: dict[str, Any] = {name: _rows(store, q)[0]["n"] for name, q in _STATS.items()}
     out["entities_by_type"] = {_local(r["type"]): r["n"] for r in _rows(store, _ENTITY_TYPES)}

@@ -33,6 +33,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.errors import QueryError
+from kg.remote import RemoteStore
 from kg.resources import QUERIES_DIR
 from kg.store import GraphStore
 
@@ -84,10 +85,13 @@ def python_value(term: Any) -> Any:
 
 
 def run(
-    store: GraphStore, sparql: str, bindings: Mapping[str, Any] | None = None
+    store: GraphStore | RemoteStore, sparql: str, bindings: Mapping[str, Any] | None = None
 ) -> Rows | bool | list[tuple[Any, Any, Any]]:
     """Run a query; SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE triples."""
     bound = {k: to_term(v) for k, v in (bindings or {}).items()}
+    if isinstance(store, RemoteStore):
+        remote: Rows | bool = store.select(sparql, bound)
+        return remote
     result = store.query(sparql, bound)
     if isinstance(result, ox.QueryBoolean | bool):
         return bool(result)

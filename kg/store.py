@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -121,6 +121,25 @@ def _closing_brace(masked: str, start: int) -> int:
     return len(masked)
 
 
+def replace_update(old_graphs: list[str], quads: Iterable[Quad], touched: set[str]) -> str:
+    """One SPARQL update that drops ``old_graphs``, inserts ``quads`` and refreshes the merged
+    entities in ``touched`` (IRIs in ``<...>`` form); empty when there is nothing to do."""
+    ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in old_graphs]
+    data = insert_data(quads)
+    if data:
+        ops.append(data)
+    if touched:
+        values = " ".join(sorted(touched))
+        ops.append(_REFRESH_ALIASES.replace("$ENTITIES", values))
+        ops.append(_DROP_ORPHANS.replace("$ENTITIES", values))
+    return " ;\n".join(ops)
+
+
+def prefix_declarations() -> str:
+    """``PREFIX`` lines for kg's standard prefixes, for engines that do not predefine them."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
 def insert_data(quads: Iterable[Quad]) -> str:
     """A SPARQL ``INSERT DATA`` for ``quads``, every term serialised (and escaped) by pyoxigraph.
 
@@ -204,6 +223,22 @@ DELETE { ?e ?p ?o } WHERE {
   FILTER NOT EXISTS { GRAPH ?g { ?m itsrdf:taIdentRef ?e } }
 }
 """
+
+
+class TripleStore(Protocol):
+    """What a build needs from a store: the embedded :class:`GraphStore` or a remote endpoint
+    (:class:`kg.remote.RemoteStore`)."""
+
+    def __len__(self) -> int: ...
+    def has_graph(self, graph: URIRef) -> bool: ...
+    def add_quads(self, quads: Iterable[Quad]) -> None: ...
+    def label_of(self, iri: URIRef) -> str | None: ...
+    def people(self) -> list[tuple[str, str, str]]: ...
+    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]: ...
+    def replace_documents(self, old_graphs: Iterable[str], quads: Iterable[Quad] = ()) -> None: ...
+    def ensure_ontology(self, path: Path, graph: str) -> None: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
 
 
 def _is_store_folder(path: Path) -> bool:
@@ -345,23 +380,16 @@ class GraphStore:
         """In one transaction: drop the graphs of ``old_graphs``, add ``quads``, and bring the
         merged entities those graphs mentioned up to date (aliases recomputed from the mentions
         that remain; an entity no article mentions any more is removed)."""
-        graphs = [ox.NamedNode(g) for g in old_graphs]
+        graphs = list(old_graphs)
         touched: set[str] = set()
         for g in graphs:
-            for quad in self._store.quads_for_pattern(None, _TA_IDENT_REF, None, g):
+            for quad in self._store.quads_for_pattern(None, _TA_IDENT_REF, None, ox.NamedNode(g)):
                 touched.add(str(quad.object))
-        ops = [f"DROP SILENT GRAPH {g}" for g in graphs]
-        data = insert_data(quads)
-        if data:
-            ops.append(data)
-        if touched:
-            values = " ".join(sorted(touched))
-            ops.append(_REFRESH_ALIASES.replace("$ENTITIES", values))
-            ops.append(_DROP_ORPHANS.replace("$ENTITIES", values))
-        if not ops:
+        update = replace_update(graphs, quads, touched)
+        if not update:
             return
         try:
-            self._store.update(" ;\n".join(ops), prefixes=PREFIXES)
+            self._store.update(update, prefixes=PREFIXES)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot update the store: {exc}") from None
 

@@ -1,0 +1,128 @@
+"""Writing to and querying a SPARQL 1.1 endpoint: the Oxigraph server started by the tests."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import URIRef
+
+from kg import KnowledgeGraph
+from kg.cli import main
+from kg.errors import StoreError
+from kg.remote import RemoteStore
+from kg.resources import SAMPLE_DIR
+from kg.store import GraphStore
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not OXIGRAPH.exists() and not shutil.which("oxigraph"),
+        reason="oxigraph server not installed",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(location: Path, *, read_only: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    binary = str(OXIGRAPH) if OXIGRAPH.exists() else "oxigraph"
+    command = "serve-read-only" if read_only else "serve"
+    proc = subprocess.Popen(
+        [binary, command, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1):
+                return proc, base
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("oxigraph server did not start")
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[str]:
+    proc, base = _start(tmp_path / "server-store")
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_build_to_an_endpoint_equals_the_local_build(server: str, tmp_path: Path) -> None:
+    local = KnowledgeGraph(tmp_path / "local")
+    local.add_documents([SAMPLE_DIR])
+    remote = KnowledgeGraph(endpoint=f"{server}/update")
+    report = remote.add_documents([SAMPLE_DIR])
+    assert report.ok and len(report.added) == 4
+    assert len(remote.store) == len(local.store)
+    again = remote.add_documents([SAMPLE_DIR])
+    assert again.added == [] and len(again.skipped) == 4
+    rows = remote.named_query("mediations")
+    assert {r["mediatorLabel"] for r in rows} == {"Qatar"}
+    assert remote.query("ASK { ?x kg:mediated ?y }") is False  # default graph only on this server
+    assert remote.query("ASK { GRAPH ?g { ?x kg:mediated ?y } }") is True
+
+
+def test_cli_build_and_query_through_the_endpoint(server: str) -> None:
+    runner = CliRunner()
+    built = runner.invoke(main, ["build", str(SAMPLE_DIR), "--endpoint", f"{server}/update", "-q"])
+    assert built.exit_code == 0, built.output
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a schema:NewsArticle } }",
+            "--endpoint",
+            f"{server}/update",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.output.splitlines() == ["n", "4"]
+
+
+def test_an_endpoint_that_refuses_the_write(tmp_path: Path) -> None:
+    GraphStore.open(tmp_path / "ro").close()  # a read-only server needs an existing store
+    proc, base = _start(tmp_path / "ro", read_only=True)
+    try:
+        with pytest.raises(StoreError, match="refused"):
+            RemoteStore(f"{base}/update").add_quads(
+                [(URIRef("http://a"), URIRef("http://b"), URIRef("http://c"), None)]
+            )
+        result = CliRunner().invoke(
+            main, ["build", str(SAMPLE_DIR), "--endpoint", f"{base}/update", "-q"]
+        )
+        assert result.exit_code == 3
+        assert "refused" in result.output and "Traceback" not in result.output
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_an_endpoint_that_cannot_be_reached() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/update"
+    result = CliRunner().invoke(main, ["build", str(SAMPLE_DIR), "--endpoint", url, "-q"])
+    assert result.exit_code == 3
+    assert "cannot reach" in result.output
+    bad = CliRunner().invoke(main, ["build", str(SAMPLE_DIR), "--endpoint", "ftp://x/update", "-q"])
+    assert bad.exit_code == 3 and "not an http(s) URL" in bad.output
