@@ -22,7 +22,7 @@ import click
 from kg.errors import InputError, KGError, ModelError, QueryError, StoreError
 from kg.graph import DEFAULT_STORE, KnowledgeGraph, write_atomically
 from kg.nlp import DEFAULT_MODEL
-from kg.query import Rows, get_named, named_queries, run
+from kg.query import Rows, get_named, named_queries, run, run_with_timeout
 from kg.vocab import DEFAULT_BASE
 
 EXIT_PROBLEMS, EXIT_USAGE, EXIT_STORE, EXIT_MODEL, EXIT_INTERNAL = 1, 2, 3, 4, 70
@@ -249,6 +249,13 @@ def _print_rows(rows: Rows, fmt: str) -> None:
     type=click.Path(path_type=Path),
     help="Read the SPARQL from a file.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=300,
+    show_default=True,
+    help="Stop a query on the store folder after this many seconds.",
+)
 @endpoint_option
 @query_endpoint_option
 @handle_errors
@@ -261,6 +268,7 @@ def query(
     queries_dir: Path | None,
     fmt: str,
     query_file: Path | None,
+    timeout: float,
     endpoint: str | None,
     query_endpoint: str | None,
 ) -> None:
@@ -293,8 +301,11 @@ def query(
         raise QueryError("give a SPARQL query, --file FILE, --named NAME or --list")
     if params and not named:
         bindings = {k: _adhoc_value(v) for k, v in _parse_params(params).items()}
-    with _open(store_dir, endpoint, query_endpoint) as graph:
-        result = run(graph.store, text, bindings)
+    if endpoint is None:
+        result = run_with_timeout(store_dir, text, bindings, timeout)
+    else:
+        with _open(store_dir, endpoint, query_endpoint) as graph:
+            result = run(graph.store, text, bindings)
     if isinstance(result, bool):
         click.echo("true" if result else "false")
         sys.exit(0 if result else EXIT_PROBLEMS)

@@ -40,6 +40,47 @@ from kg.store import GraphStore
 PARAM_TYPES = {"iri", "string", "integer", "decimal", "date", "boolean", "regex"}
 
 
+def _child(path: str, sparql: str, bindings: dict[str, Any], conn: Any) -> None:
+    try:
+        result = run(GraphStore.read_only(path), sparql, bindings)
+        conn.send(("ok", (list(result), result.columns) if isinstance(result, Rows) else result))
+    except Exception as exc:  # noqa: BLE001 - every error goes back to the parent as data
+        conn.send(("error", (type(exc).__name__, str(exc))))
+    finally:
+        conn.close()
+
+
+def run_with_timeout(
+    path: Path, sparql: str, bindings: Mapping[str, Any] | None, timeout: float
+) -> Rows | bool | list[tuple[Any, Any, Any]]:
+    """Run a query on the store folder ``path`` in a child process that is stopped after
+    ``timeout`` seconds (the embedded engine has no timeout of its own)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(str(path), sparql, dict(bindings or {}), child))
+    proc.start()
+    child.close()
+    if not parent.poll(timeout):
+        proc.kill()
+        proc.join()
+        raise QueryError(f"the query timed out after {timeout:g} s; narrow it or raise --timeout")
+    status, payload = parent.recv()
+    proc.join()
+    if status == "error":
+        name, message = payload
+        if name == "StoreError":
+            from kg.errors import StoreError
+
+            raise StoreError(message)
+        raise QueryError(message)
+    if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[1], list):
+        return Rows(payload[0], payload[1])
+    result: bool | list[tuple[Any, Any, Any]] = payload
+    return result
+
+
 class Rows(list[dict[str, Any]]):
     """Result rows of a SELECT: a list of dicts, with the column order in ``columns``."""
 
@@ -57,6 +98,14 @@ class Rows(list[dict[str, Any]]):
 
     def to_json(self) -> str:
         return json.dumps(list(self), ensure_ascii=False, indent=2, default=str)
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (install the extra: ``pip install 'kg[pandas]'``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise QueryError("to_dataframe needs pandas: pip install 'kg[pandas]'") from None
+        return pd.DataFrame(list(self), columns=self.columns)
 
 
 def python_value(term: Any) -> Any:
@@ -227,5 +276,6 @@ __all__ = [
     "named_queries",
     "python_value",
     "run",
+    "run_with_timeout",
     "to_term",
 ]

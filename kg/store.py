@@ -241,6 +241,22 @@ class TripleStore(Protocol):
     def close(self) -> None: ...
 
 
+def _check_folder(folder: Path, *, create: bool) -> Path:
+    """Refuse a file or a folder holding other files; create a new store folder if asked."""
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(f"--store {folder}: is a file, not a store folder")
+    if folder.is_dir() and any(folder.iterdir()) and not _is_store_folder(folder):
+        raise StoreError(
+            f"--store {folder}: folder is not a kg store (it holds other files); "
+            "choose an empty or new folder"
+        )
+    if not folder.exists() or not any(folder.iterdir()):
+        if not create:
+            raise StoreError(f"--store {folder}: no store here yet; run `kg build` first")
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _is_store_folder(path: Path) -> bool:
     return (path / "CURRENT").is_file() and any(path.glob("OPTIONS-*"))
 
@@ -248,13 +264,25 @@ def _is_store_folder(path: Path) -> bool:
 class GraphStore:
     """An Oxigraph store holding kg's graphs."""
 
-    def __init__(self, inner: ox.Store, path: Path | None) -> None:
+    def __init__(self, inner: ox.Store, path: Path | None, *, read_only: bool = False) -> None:
         self._store = inner
         self.path = path
+        self._read_only = read_only
 
     @classmethod
     def memory(cls) -> GraphStore:
         return cls(ox.Store(), None)
+
+    @classmethod
+    def read_only(cls, path: str | Path) -> GraphStore:
+        """Open a store for reading only; works while another process writes to it."""
+        folder = _check_folder(Path(path), create=False)
+        try:
+            return cls(ox.Store.read_only(str(folder)), folder, read_only=True)
+        except OSError as exc:
+            raise StoreError(
+                f"--store {folder}: cannot open store ({str(exc).splitlines()[0]})"
+            ) from None
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> GraphStore:
@@ -262,18 +290,7 @@ class GraphStore:
 
         A folder that holds other files is refused rather than touched.
         """
-        folder = Path(path)
-        if folder.exists() and not folder.is_dir():
-            raise StoreError(f"--store {folder}: is a file, not a store folder")
-        if folder.is_dir() and any(folder.iterdir()) and not _is_store_folder(folder):
-            raise StoreError(
-                f"--store {folder}: folder is not a kg store (it holds other files); "
-                "choose an empty or new folder"
-            )
-        if not folder.exists() or not any(folder.iterdir()):
-            if not create:
-                raise StoreError(f"--store {folder}: no store here yet; run `kg build` first")
-            folder.mkdir(parents=True, exist_ok=True)
+        folder = _check_folder(Path(path), create=create)
         try:
             inner = ox.Store(str(folder))
         except OSError as exc:
@@ -424,7 +441,7 @@ class GraphStore:
         return out
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self._read_only:
             self._store.flush()
 
     # ------------------------------------------------------------------ reading

@@ -387,3 +387,36 @@ def test_query_binding_in_filter_with_numbers(graph: KnowledgeGraph) -> None:
 def test_query_syntax_error_is_query_error(graph: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         graph.query("SELECT ?x WHERE { ?x ?y }")
+
+
+@pytest.mark.slow
+def test_cli_query_timeout_stops_a_runaway_query(sample_store: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+            "--store",
+            str(sample_store),
+            "--timeout",
+            "0.5",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "timed out after 0.5 s" in result.output
+
+
+def test_rows_to_dataframe_needs_pandas_or_gives_a_frame() -> None:
+    rows = Rows([{"a": 1, "b": "x"}], ["a", "b"])
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        with pytest.raises(QueryError, match="kg\\[pandas\\]"):
+            rows.to_dataframe()
+    else:
+        frame = rows.to_dataframe()
+        assert list(frame.columns) == ["a", "b"] and frame.iloc[0]["b"] == "x"
