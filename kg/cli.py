@@ -118,6 +118,20 @@ def main() -> None:
 @click.option(
     "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy model package or path."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="number of cores",
+    help="Processes that parse and extract (one model load each).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1),
+    default=32,
+    show_default=True,
+    help="Articles per batch.",
+)
 @endpoint_option
 @query_endpoint_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
@@ -128,6 +142,8 @@ def build(
     memory: bool,
     base_iri: str,
     model: str,
+    workers: int,
+    batch_size: int,
     endpoint: str | None,
     query_endpoint: str | None,
     quiet: bool,
@@ -153,7 +169,9 @@ def build(
         query_endpoint=query_endpoint,
     )
     try:
-        report = graph.add_documents(list(articles), progress=not quiet)
+        report = graph.add_documents(
+            list(articles), progress=not quiet, workers=workers, batch_size=batch_size
+        )
     finally:
         graph.close()
     for warning in report.warnings:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import InputError, OutputError, RenderError, StoreError
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL
-from kg.pipeline import BuildReport, BuildSettings, build
+from kg.pipeline import BATCH_SIZE, BuildReport, BuildSettings, build
 from kg.query import NamedQuery, Rows, get_named, named_queries, run
 from kg.remote import RemoteStore
 from kg.store import GraphStore
@@ -111,11 +111,23 @@ class KnowledgeGraph:
         return graph
 
     def add_documents(
-        self, inputs: Iterable[str | Path | Document], *, progress: bool = False
+        self,
+        inputs: Iterable[str | Path | Document],
+        *,
+        progress: bool = False,
+        workers: int = 1,
+        batch_size: int = BATCH_SIZE,
     ) -> BuildReport:
-        """Add articles; those already present (same text) are skipped. Returns a report."""
+        """Add articles; those already present (same text) are skipped. Returns a report.
+
+        ``workers`` processes parse and extract (each loads the model once); the graph is
+        the same whatever their number."""
         settings = BuildSettings(
-            model=self.settings.model, base_iri=self.settings.base_iri, progress=progress
+            model=self.settings.model,
+            base_iri=self.settings.base_iri,
+            progress=progress,
+            workers=workers,
+            batch_size=batch_size,
         )
         return build(inputs, self.store, settings)
 

@@ -7,16 +7,18 @@ build leaves every earlier article in place and nothing of the one it was workin
 
 from __future__ import annotations
 
+import itertools
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
 from kg.extract import Extractor
 from kg.gazetteer import Gazetteer
-from kg.ingest import read_documents
+from kg.ingest import expand_paths, read_documents
 from kg.lexicon import Lexicon
 from kg.mapping import Mapper
 from kg.model import Document, Extraction
@@ -48,6 +50,13 @@ class BuildReport:
     claims: int = 0
     triples_before: int = 0
     triples_after: int = 0
+    words: int = 0
+    seconds: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("parse", "extract", "resolve", "map", "store", "total"), 0.0
+        )
+    )
+    """Time per stage; parse and extract are summed over the worker processes."""
 
     @property
     def ok(self) -> bool:
@@ -60,7 +69,12 @@ class BuildReport:
             + f", {len(self.skipped)} already present, "
             f"{len(self.problems)} problem(s); {self.mentions} mentions, {self.events} events, "
             f"{self.claims} quantity claims; store holds {self.triples_after} quads "
-            f"(+{self.triples_after - self.triples_before})"
+            f"(+{self.triples_after - self.triples_before}) in {self.seconds['total']:.1f} s"
+            + (
+                f", {self.words / self.seconds['total']:,.0f} words/s"
+                if self.seconds["total"]
+                else ""
+            )
         )
 
 
@@ -70,6 +84,8 @@ class BuildSettings:
     base_iri: str = DEFAULT_BASE
     batch_size: int = BATCH_SIZE
     progress: bool = False
+    workers: int = 1
+    """Processes that parse and extract; the store is always written by this one."""
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -83,20 +99,77 @@ def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
+# ---------------------------------------------------------------------- extraction workers
+_WORKER: tuple[Any, Extractor] | None = None
+
+
+def _init_worker(model: str) -> None:
+    """Load the model once per worker process (and for a one-process build, in this one)."""
+    global _WORKER
+    _WORKER = (load_pipeline(model), Extractor(Lexicon.load()))
+
+
+def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
+    """Parse and extract one batch; an article that fails is returned as its error message.
+    Also returns the seconds spent parsing and extracting."""
+    assert _WORKER is not None, "worker not initialised"
+    nlp, extractor = _WORKER
+    out: list[Extraction | str] = []
+    parse_s = extract_s = 0.0
+    t0 = time.perf_counter()
+    docs = list(nlp.pipe((d.masked_text() for d in batch), batch_size=len(batch)))
+    parse_s += time.perf_counter() - t0
+    for document, doc in zip(batch, docs, strict=True):
+        t1 = time.perf_counter()
+        try:
+            out.append(extractor(document, doc))
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
+            out.append(f"{document.source}: extraction failed ({type(exc).__name__}: {exc})")
+        extract_s += time.perf_counter() - t1
+    return out, parse_s, extract_s
+
+
+def _extracted(
+    batches: Iterator[list[Document]], workers: int, model: str
+) -> Iterator[tuple[list[Extraction | str], float, float]]:
+    """Extraction results batch by batch, in input order; with several workers at most
+    ``2 * workers`` batches are in flight, so memory stays bounded whatever the corpus."""
+    if workers <= 1:
+        _init_worker(model)
+        yield from (_extract_batch(b) for b in batches)
+        return
+    import multiprocessing
+    from collections import deque
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+        pending: deque[Any] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_extract_batch, (batch,)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
 def build(
     inputs: Iterable[str | Path | Document],
     store: TripleStore,
     settings: BuildSettings | None = None,
     on_problem: Callable[[str], None] | None = None,
 ) -> BuildReport:
-    """Read, extract and store every input; bad inputs are reported, the rest still built."""
+    """Read, extract and store every input; bad inputs are reported, the rest still built.
+
+    Articles stream through in batches: reading, parsing (in ``settings.workers`` processes)
+    and writing overlap, and each article is written in its own transaction, in input order.
+    """
     settings = settings or BuildSettings()
+    started = time.perf_counter()
     report = BuildReport(triples_before=len(store))
     store.ensure_ontology(ontology_dir() / "kg.ttl", ONTOLOGY_GRAPH)
     lexicon = Lexicon.load()
     mapper = Mapper(lexicon, settings.base_iri)
-    nlp = load_pipeline(settings.model)
-    extractor = Extractor(lexicon)
+    load_pipeline(settings.model)  # fail early (unknown model) before anything is read
     resolver = Resolver(Gazetteer.default())
     for key, label, qid in store.people():
         resolver.remember_person(key, label, qid)
@@ -109,42 +182,60 @@ def build(
 
     items = list(inputs)
     paths = [i for i in items if not isinstance(i, Document)]
-    documents = [i for i in items if isinstance(i, Document)]
-    documents += read_documents(paths, problem)
-    seen: set[str] = set()
-    fresh: list[Document] = []
-    for document in documents:
-        report.warnings.extend(document.warnings)
-        if document.id in seen or store.has_graph(mapper.iris.graph(document.id)):
-            report.skipped.append(document.source)
-            continue
-        seen.add(document.id)
-        fresh.append(document)
+    given = [i for i in items if isinstance(i, Document)]
 
-    progress = _progress(settings.progress, len(fresh))
+    def fresh() -> Iterator[Document]:
+        seen: set[str] = set()
+        for document in itertools.chain(given, read_documents(paths, problem)):
+            report.warnings.extend(document.warnings)
+            if document.id in seen or store.has_graph(mapper.iris.graph(document.id)):
+                report.skipped.append(document.source)
+                progress(1, 0)
+                continue
+            seen.add(document.id)
+            yield document
+
+    expected = estimate_articles(items)
+    progress = _progress(settings.progress, expected)
+    # Worker processes pay a model load each: not worth it for a handful of batches.
+    workers = max(1, min(settings.workers, expected // settings.batch_size))
     try:
-        for batch in _batches(fresh, settings.batch_size):
-            parsed = nlp.pipe((d.masked_text() for d in batch), batch_size=settings.batch_size)
-            for document, doc in zip(batch, parsed, strict=True):
-                extraction = extractor(document, doc)
-                report.replaced += _store_document(extraction, resolver, mapper, store)
-                report.added.append(document.source)
+        batches = _batches(fresh(), settings.batch_size)
+        for results, parse_s, extract_s in _extracted(batches, workers, settings.model):
+            report.seconds["parse"] += parse_s
+            report.seconds["extract"] += extract_s
+            for extraction in results:
+                if isinstance(extraction, str):
+                    problem(extraction)
+                    continue
+                report.replaced += _store_document(
+                    extraction, resolver, mapper, store, report.seconds
+                )
+                report.added.append(extraction.document.source)
+                report.words += len(extraction.document.text.split())
                 report.mentions += len(extraction.mentions)
                 report.events += len(extraction.events)
                 report.claims += len(extraction.claims)
-                progress(1)
+                progress(1, len(extraction.document.text.split()))
     finally:
-        progress(0, done=True)
+        progress(0, 0, done=True)
         store.flush()
     report.triples_after = len(store)
+    report.seconds["total"] = time.perf_counter() - started
     return report
 
 
 def _store_document(
-    extraction: Extraction, resolver: Resolver, mapper: Mapper, store: TripleStore
+    extraction: Extraction,
+    resolver: Resolver,
+    mapper: Mapper,
+    store: TripleStore,
+    seconds: dict[str, float],
 ) -> int:
     """Write one article in one transaction; returns how many older versions it replaced."""
+    t0 = time.perf_counter()
     resolution = resolver.resolve([extraction])
+    t1 = time.perf_counter()
     quads = list(mapper.document_quads(extraction, resolution))
     keys = set(resolution.mention_entity.get(extraction.document.id, {}).values())
     for key in sorted(keys):
@@ -157,6 +248,7 @@ def _store_document(
             entity.aliases.add(entity.label)
             entity.label = labelled
         quads.extend((s, p, o, None) for s, p, o in mapper.entity_triples(entity))
+    t2 = time.perf_counter()
     old_versions = store.versions_of(
         extraction.document.url, extraction.document.external_id, extraction.document.id
     )
@@ -164,27 +256,53 @@ def _store_document(
         store.replace_documents(old_versions, quads)  # a new version of the same article
     else:
         store.add_quads(quads)
+    t3 = time.perf_counter()
+    seconds["resolve"] += t1 - t0
+    seconds["map"] += t2 - t1
+    seconds["store"] += t3 - t2
     return len(old_versions)
 
 
-def _progress(enabled: bool, total: int) -> Callable[..., None]:
-    if not enabled or total < 2 or not sys.stderr.isatty():
-        return lambda n, done=False: None
+def estimate_articles(inputs: Iterable[str | Path | Document]) -> int:
+    """How many articles the inputs hold (files, plus the lines of JSON Lines files), for the
+    progress bar's ETA; cheap: nothing is parsed."""
+    items = list(inputs)
+    files, _ = expand_paths([i for i in items if not isinstance(i, Document)])
+    total = sum(isinstance(i, Document) for i in items)
+    for path in files:
+        if path.suffix.lower() in {".jsonl", ".ndjson"}:
+            with path.open("rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def _progress(enabled: bool, total: int = 0) -> Callable[..., None]:
+    """A progress bar with articles/s, words/s and the time left; a no-op when not wanted."""
+    if not enabled or not sys.stderr.isatty():
+        return lambda n, words, done=False: None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     bar = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
+        "{task.fields[rate]}",
         TimeRemainingColumn(),
         transient=True,
     )
-    task = bar.add_task("building", total=total)
+    task = bar.add_task("building", total=total or None, rate="")
     bar.start()
+    started = time.perf_counter()
+    counts = [0, 0]
 
-    def advance(n: int, done: bool = False) -> None:
-        if n:
-            bar.advance(task, n)
+    def advance(n: int, words: int, done: bool = False) -> None:
+        counts[0] += n
+        counts[1] += words
+        elapsed = max(time.perf_counter() - started, 1e-6)
+        rate = f"{counts[0] / elapsed:.1f} articles/s, {counts[1] / elapsed:,.0f} words/s"
+        bar.update(task, advance=n, rate=rate)
         if done:
             bar.stop()
 

@@ -1,0 +1,42 @@
+"""The build: streaming, worker processes, stage timings, reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph
+from kg.pipeline import estimate_articles
+from kg.resources import SAMPLE_DIR
+
+pytestmark = pytest.mark.slow
+
+
+def _quads(graph: KnowledgeGraph) -> set[str]:
+    return set(graph.serialize("nquads").splitlines())
+
+
+def test_the_graph_is_the_same_whatever_the_number_of_workers() -> None:
+    one = KnowledgeGraph(memory=True)
+    one.add_documents([SAMPLE_DIR], workers=1, batch_size=1)
+    two = KnowledgeGraph(memory=True)
+    report = two.add_documents([SAMPLE_DIR], workers=2, batch_size=1)
+    assert len(report.added) == 4 and report.ok
+    assert report.seconds["parse"] > 0 and report.seconds["store"] > 0
+    assert _quads(one) == _quads(two)
+
+
+def test_the_graph_does_not_depend_on_the_order_of_input_files() -> None:
+    files = sorted(SAMPLE_DIR.iterdir())
+    forward = KnowledgeGraph(memory=True)
+    forward.add_documents(files)
+    backward = KnowledgeGraph(memory=True)
+    backward.add_documents(list(reversed(files)))
+    assert _quads(forward) == _quads(backward)
+
+
+def test_estimate_counts_files_and_jsonl_lines(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}\n', encoding="utf-8")
+    assert estimate_articles([SAMPLE_DIR, feed]) == 4 + 3
