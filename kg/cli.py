@@ -22,6 +22,7 @@ import click
 from kg.errors import InputError, KGError, ModelError, QueryError, StoreError
 from kg.graph import DEFAULT_STORE, KnowledgeGraph, write_atomically
 from kg.nlp import DEFAULT_MODEL
+from kg.pipeline import BuildReport
 from kg.query import Rows, get_named, named_queries, run, run_with_timeout
 from kg.vocab import DEFAULT_BASE
 
@@ -132,6 +133,11 @@ def main() -> None:
     show_default=True,
     help="Articles per batch.",
 )
+@click.option(
+    "--dask",
+    metavar="ADDRESS",
+    help="Extract on a Dask cluster (scheduler address, or local / local:N for a LocalCluster).",
+)
 @endpoint_option
 @query_endpoint_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
@@ -144,6 +150,7 @@ def build(
     model: str,
     workers: int,
     batch_size: int,
+    dask: str | None,
     endpoint: str | None,
     query_endpoint: str | None,
     quiet: bool,
@@ -168,12 +175,15 @@ def build(
         endpoint=endpoint,
         query_endpoint=query_endpoint,
     )
+    report: BuildReport | None = None
     try:
         report = graph.add_documents(
-            list(articles), progress=not quiet, workers=workers, batch_size=batch_size
+            list(articles), progress=not quiet, workers=workers, batch_size=batch_size, dask=dask
         )
     finally:
         graph.close()
+        if created and (report is None or not report.added):
+            shutil.rmtree(store_dir, ignore_errors=True)  # leave no empty store behind
     for warning in report.warnings:
         _err(f"warning: {warning}")
     for problem in report.problems:
@@ -182,8 +192,6 @@ def build(
         where = "memory" if memory else endpoint or str(store_dir)
         click.echo(f"{report.summary()} [{where}]", err=True)
     if not report.added and not report.skipped:
-        if created:  # leave nothing behind: the store this run created holds no article
-            shutil.rmtree(store_dir, ignore_errors=True)
         if not report.problems:
             _err("no articles could be read")
         sys.exit(EXIT_USAGE)
@@ -449,6 +457,41 @@ def stats(store_dir: Path, as_json: bool) -> None:
                 click.echo(f"  {k:<16} {v}")
         else:
             click.echo(f"{key:<18} {value}")
+
+
+@main.command()
+@store_option
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option(
+    "--bind",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets other machines query the store.",
+)
+@click.option("--writable", is_flag=True, help="Accept SPARQL updates and Graph Store writes.")
+@click.option("--cors", is_flag=True, help="Answer cross-origin requests from browsers.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=30,
+    show_default=True,
+    help="Cancel queries running longer than this many seconds (0 = no limit).",
+)
+@handle_errors
+def serve(
+    store_dir: Path, port: int, bind: str, writable: bool, cors: bool, timeout: float
+) -> None:
+    """Serve the store as a SPARQL 1.1 endpoint (default graph = union of all graphs) until Ctrl-C."""
+    from kg.serve import SparqlServer
+
+    server = SparqlServer(
+        store_dir, bind=bind, port=port, writable=writable, cors=cors, timeout=timeout or None
+    ).start()
+    click.echo(server.describe(), err=True)
+    if server.warning:
+        _err(server.warning)
+    click.echo("Press Ctrl-C to stop.", err=True)
+    server.wait()
 
 
 @main.command()

@@ -117,17 +117,20 @@ class KnowledgeGraph:
         progress: bool = False,
         workers: int = 1,
         batch_size: int = BATCH_SIZE,
+        dask: str | None = None,
     ) -> BuildReport:
         """Add articles; those already present (same text) are skipped. Returns a report.
 
-        ``workers`` processes parse and extract (each loads the model once); the graph is
-        the same whatever their number."""
+        ``workers`` processes parse and extract (each loads the model once); with ``dask``
+        (a scheduler address, or ``"local:N"``) a Dask cluster does. The graph is the same
+        whatever runs the extraction."""
         settings = BuildSettings(
             model=self.settings.model,
             base_iri=self.settings.base_iri,
             progress=progress,
             workers=workers,
             batch_size=batch_size,
+            dask=dask,
         )
         return build(inputs, self.store, settings)
 

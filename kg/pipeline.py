@@ -8,14 +8,16 @@ build leaves every earlier article in place and nothing of the one it was workin
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import InputError
+from kg.errors import InputError, KGError
 from kg.extract import Extractor
 from kg.gazetteer import Gazetteer
 from kg.ingest import expand_paths, read_documents
@@ -86,6 +88,8 @@ class BuildSettings:
     progress: bool = False
     workers: int = 1
     """Processes that parse and extract; the store is always written by this one."""
+    dask: str | None = None
+    """A Dask scheduler address, or ``local`` / ``local:N``: extraction runs on that cluster."""
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -129,6 +133,53 @@ def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float
     return out, parse_s, extract_s
 
 
+def _extract_on_dask(
+    batch: list[Document], model: str
+) -> tuple[list[Extraction | str], float, float]:
+    """The task a Dask worker runs: load the model on first use, then extract."""
+    if _WORKER is None:
+        _init_worker(model)
+    return _extract_batch(batch)
+
+
+def _dask_client(address: str) -> Any:
+    """A Dask client for ``address``, or for a new LocalCluster with ``local`` / ``local:N``."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise KGError("--dask needs Dask: pip install 'kg[dask]'") from None
+    if address == "local" or address.startswith("local:"):
+        n = int(address.split(":", 1)[1]) if ":" in address else (os.cpu_count() or 1)
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        return Client(cluster)  # type: ignore[no-untyped-call]
+    try:
+        return Client(address, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise KGError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+
+
+def _extracted_on_dask(
+    batches: Iterator[list[Document]], address: str, model: str
+) -> Iterator[tuple[list[Extraction | str], float, float]]:
+    client = _dask_client(address)
+    try:
+        in_flight = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        pending: deque[Any] = deque()
+        for batch in batches:
+            pending.append(client.submit(_extract_on_dask, batch, model, pure=False))
+            if len(pending) >= in_flight:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def _extracted(
     batches: Iterator[list[Document]], workers: int, model: str
 ) -> Iterator[tuple[list[Extraction | str], float, float]]:
@@ -139,7 +190,6 @@ def _extracted(
         yield from (_extract_batch(b) for b in batches)
         return
     import multiprocessing
-    from collections import deque
 
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
@@ -201,7 +251,12 @@ def build(
     workers = max(1, min(settings.workers, expected // settings.batch_size))
     try:
         batches = _batches(fresh(), settings.batch_size)
-        for results, parse_s, extract_s in _extracted(batches, workers, settings.model):
+        results_stream = (
+            _extracted_on_dask(batches, settings.dask, settings.model)
+            if settings.dask
+            else _extracted(batches, workers, settings.model)
+        )
+        for results, parse_s, extract_s in results_stream:
             report.seconds["parse"] += parse_s
             report.seconds["extract"] += extract_s
             for extraction in results:

@@ -24,22 +24,26 @@ While the server runs it holds the store, as any kg command does: ``kg build`` o
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import math
 import os
 import shutil
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import weakref
+from collections.abc import Iterator
 from http.client import HTTPException
 from pathlib import Path
 from types import TracebackType
@@ -158,6 +162,31 @@ def _hold_store(folder: Path) -> int | None:
             ) from None
         return None  # this kernel or file system has no OFD locks: serve without the guard
     return fd
+
+
+@contextlib.contextmanager
+def _signals_raise_interrupt() -> Iterator[None]:
+    """While blocked in :meth:`SparqlServer.wait`, SIGTERM and SIGHUP raise KeyboardInterrupt
+    (their default is to end Python at once, without stopping the server)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = ("SIGTERM", "SIGHUP")
+    numbers = [getattr(signal, name) for name in names if hasattr(signal, name)]
+    # Only signals left at their default: `nohup kg serve` keeps ignoring SIGHUP, and a
+    # handler someone else installed stays theirs.
+    numbers = [number for number in numbers if signal.getsignal(number) == signal.SIG_DFL]
+    for number in numbers:
+        signal.signal(number, interrupt)
+    try:
+        yield
+    finally:
+        for number in numbers:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _terminate(process: subprocess.Popen[bytes]) -> None:
@@ -386,19 +415,21 @@ class SparqlServer:
             self._log = None
 
     def wait(self) -> None:
-        """Block until the server ends; Ctrl-C (KeyboardInterrupt) stops it and returns.
+        """Block until the server ends.  Ctrl-C (KeyboardInterrupt), SIGTERM and SIGHUP stop
+        it cleanly and return, so ``kill`` or a closed terminal leaves no orphan server.
 
         Raises StoreError when the server ends on its own with an error.
         """
         if self._process is None:
             raise StoreError("the SPARQL server has not been started")
-        try:
-            code = self._process.wait()
-        except KeyboardInterrupt:
-            self.stop()
-            return
+        with _signals_raise_interrupt():
+            try:
+                code = self._process.wait()
+            except KeyboardInterrupt:
+                self.stop()
+                return
         # Ctrl-C in a terminal reaches the server too (same process group): a clean stop.
-        if self._stopping or code in (0, -2, -15, 130):
+        if self._stopping or code in (0, -signal.SIGINT, -signal.SIGTERM, 130):
             self.stop()
             return
         error = self._exit_error(code)

@@ -40,3 +40,28 @@ def test_estimate_counts_files_and_jsonl_lines(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"text": "a"}\n\n{"text": "b"}\n{"text": "c"}\n', encoding="utf-8")
     assert estimate_articles([SAMPLE_DIR, feed]) == 4 + 3
+
+
+def test_a_dask_local_cluster_gives_the_same_graph() -> None:
+    pytest.importorskip("dask.distributed")
+    one = KnowledgeGraph(memory=True)
+    one.add_documents([SAMPLE_DIR], batch_size=1)
+    on_dask = KnowledgeGraph(memory=True)
+    report = on_dask.add_documents([SAMPLE_DIR], batch_size=1, dask="local:2")
+    assert len(report.added) == 4 and report.ok
+    assert _quads(one) == _quads(on_dask)
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    store = tmp_path / "store"
+    result = CliRunner().invoke(
+        main, ["build", str(SAMPLE_DIR), "--store", str(store), "--dask", "tcp://127.0.0.1:9", "-q"]
+    )
+    assert result.exit_code == 2
+    assert "cannot reach the scheduler" in result.output
+    assert not store.exists()
