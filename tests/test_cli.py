@@ -30,7 +30,18 @@ from kg.store import GraphStore
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated.*:DeprecationWarning")
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ["build", "query", "export", "render", "validate", "stats", "list", "remove", "serve", "demo"]
+COMMANDS = [
+    "build",
+    "query",
+    "export",
+    "render",
+    "validate",
+    "stats",
+    "list",
+    "remove",
+    "serve",
+    "demo",
+]
 GOOD_TEXT = "Qatar mediated an agreement between Egypt and Israel on Wednesday, officials said.\n"
 RunKg = Callable[..., subprocess.CompletedProcess[str]]
 
