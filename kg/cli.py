@@ -459,6 +459,71 @@ def stats(store_dir: Path, as_json: bool) -> None:
             click.echo(f"{key:<18} {value}")
 
 
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure kg on gold data (see the README for the data sets and today's numbers)."""
+
+
+def _print_scores(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    rows = [
+        {
+            "type": "ALL",
+            **{k: result[k] for k in ("precision", "recall", "f1", "correct", "predicted", "gold")},
+        }
+    ]
+    for kind, numbers in result.get("per_type", {}).items():
+        rows.append({"type": kind, **numbers})
+    _print_rows(
+        Rows(rows, ["type", "precision", "recall", "f1", "correct", "predicted", "gold"]), "table"
+    )
+    extra = {
+        k: v
+        for k, v in result.items()
+        if k not in {"per_type", "precision", "recall", "f1", "correct", "predicted", "gold"}
+    }
+    click.echo("  ".join(f"{k}: {v}" for k, v in extra.items()))
+
+
+@eval_group.command(name="ner")
+@click.option(
+    "--conll", "conll", type=click.Path(path_type=Path), required=True, help="CoNLL-2003 file."
+)
+@click.option("--limit", type=click.IntRange(1), help="Only the first N sentences.")
+@click.option("--baseline", is_flag=True, help="Score the spaCy model alone instead of kg.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: precision, recall, f1, per_type."
+)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True)
+@handle_errors
+def eval_ner(conll: Path, limit: int | None, baseline: bool, as_json: bool, model: str) -> None:
+    """Named entities against CoNLL-2003: exact-span micro P/R/F1, per type (PER ORG LOC MISC)."""
+    from kg.evaluate import evaluate_ner
+
+    _print_scores(evaluate_ner(conll, limit=limit, baseline=baseline, model=model), as_json)
+
+
+@eval_group.command(name="linking")
+@click.option(
+    "--aida",
+    "aida",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="AIDA JSON Lines with Wikidata ids.",
+)
+@click.option("--limit", type=click.IntRange(1), help="Only the first N documents.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: precision, recall, f1.")
+@click.option("--model", default=DEFAULT_MODEL, show_default=True)
+@handle_errors
+def eval_linking(aida: Path, limit: int | None, as_json: bool, model: str) -> None:
+    """Wikidata links against AIDA: precision of the links kg makes, recall of the gold links."""
+    from kg.evaluate import evaluate_linking
+
+    _print_scores(evaluate_linking(aida, limit=limit, model=model), as_json)
+
+
 @main.command()
 @store_option
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)

@@ -11,6 +11,8 @@ Scores are exact-span micro precision, recall and F1.
 
 from __future__ import annotations
 
+import ast
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,4 +177,65 @@ def evaluate_ner(
     result["documents"] = len(docs)
     result["sentences"] = sum(len(d.sentences) for d in docs)
     result["system"] = "spaCy model alone" if baseline else "kg"
+    return result
+
+
+# ---------------------------------------------------------------------- AIDA linking
+def read_aida(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """AIDA-CoNLL documents as JSON Lines: ``text`` and ``labels`` (character spans with
+    Wikidata ids; the labels field may be a JSON or Python-literal list)."""
+    if not path.is_file():
+        raise InputError(str(path), "no such AIDA JSON Lines file")
+    docs: list[dict[str, Any]] = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if limit is not None and len(docs) >= limit:
+            break
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            labels = record.get("labels", [])
+            if isinstance(labels, str):
+                labels = ast.literal_eval(labels)
+        except (json.JSONDecodeError, ValueError, SyntaxError) as exc:
+            raise InputError(f"{path}:{lineno}", f"not an AIDA record ({exc})") from None
+        docs.append({"id": str(record.get("id", lineno)), "text": record["text"], "labels": labels})
+    return docs
+
+
+def evaluate_linking(
+    path: Path, *, limit: int | None = None, model: str | None = None
+) -> dict[str, Any]:
+    """Precision of the Wikidata links kg makes (a link is correct when its span and id match
+    a gold link exactly), and recall over all gold links."""
+    from kg.extract.entities import entity_mentions
+    from kg.gazetteer import Gazetteer
+    from kg.model import Document, Extraction
+    from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
+    from kg.resolve import Resolver
+
+    docs = read_aida(path, limit)
+    nlp = load_pipeline(model or DEFAULT_MODEL)
+    resolver = Resolver(Gazetteer.default())
+    gold: set[Span] = set()
+    predicted: set[Span] = set()
+    for record, sdoc in zip(
+        docs, nlp.pipe(truecase_headlines(r["text"]) for r in docs), strict=True
+    ):
+        for label in record["labels"]:
+            qid = str(label.get("entity_id") or "")
+            if qid.startswith("Q"):
+                start, end = label["span"]
+                gold.add((record["id"], int(start), int(end), qid))
+        mentions = entity_mentions(sdoc)
+        document = Document(record["text"], record["id"])
+        resolution = resolver.resolve([Extraction(document, mentions)])
+        table = resolution.mention_entity[document.id]
+        for m in mentions:
+            entity = resolution.entities.get(table.get(m.key, ""))
+            if entity is not None and entity.qid:
+                predicted.add((record["id"], m.start, m.end, entity.qid))
+    result = score(gold, predicted)
+    del result["per_type"]
+    result["documents"] = len(docs)
     return result

@@ -48,6 +48,10 @@ PHOENIX_ACTORS: Final = (
     "data/petrarch2/Phoenix.MilNonState.actors.txt",
 )
 
+#: OWID links a few countries to the item of the whole realm; news text means the country.
+#: Q29999 is the Kingdom of the Netherlands (with its Caribbean countries), Q55 the Netherlands.
+COUNTRY_ITEM: Final[dict[str, str]] = {"Q29999": "Q55"}
+
 QID_RE: Final = re.compile(r"^Q[1-9][0-9]*$")
 
 #: Surface forms (casefolded) that are also a common English word or first name, or that name
@@ -351,7 +355,7 @@ def build_countries(shared: Path, curated_qids: set[str]) -> tuple[list[Entity],
         match = re.search(r"(Q[0-9]+)$", row["wikidata_uri"].strip())
         if not match:
             continue
-        qid = match.group(1)
+        qid = COUNTRY_ITEM.get(match.group(1), match.group(1))
         code = row["iso_alpha3"] or row["code"]
         if qid in curated_qids:
             skipped.append(f"{row['name']} ({qid}): curated in news_actors")

@@ -31,17 +31,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated.*:DeprecationWar
 
 REPO = Path(__file__).resolve().parents[1]
 COMMANDS = [
-    "build",
-    "query",
-    "export",
-    "render",
-    "validate",
-    "stats",
-    "list",
-    "remove",
-    "serve",
-    "demo",
-]
+    "build", "query", "export", "render", "validate", "stats", "list", "remove", "serve", "eval", "demo"
+]  # fmt: skip
 GOOD_TEXT = "Qatar mediated an agreement between Egypt and Israel on Wednesday, officials said.\n"
 RunKg = Callable[..., subprocess.CompletedProcess[str]]
 
