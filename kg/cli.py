@@ -415,13 +415,29 @@ def export(store_dir: Path, fmt: str, output: Path | None) -> None:
 @click.option(
     "--view", type=click.Choice(["entities", "events"]), default="entities", show_default=True
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "graphml", "gexf"]),
+    default="html",
+    show_default=True,
+    help="html: the interactive page; graphml/gexf: the same projection for Gephi or Cytoscape.",
+)
 @handle_errors
 def render(
-    store_dir: Path, output: Path, focus: str | None, hops: int, max_nodes: int, view: str
+    store_dir: Path,
+    output: Path,
+    focus: str | None,
+    hops: int,
+    max_nodes: int,
+    view: str,
+    fmt: str,
 ) -> None:
-    """Draw the graph as one self-contained HTML page (works offline)."""
+    """Draw the graph as one self-contained HTML page (works offline), or export it for Gephi."""
     with _open(store_dir) as graph:
-        path = graph.render(output, focus=focus, hops=hops, max_nodes=max_nodes, view=view)
+        path = graph.render(
+            output, focus=focus, hops=hops, max_nodes=max_nodes, view=view, format=fmt
+        )
     click.echo(f"wrote {path}", err=True)
 
 

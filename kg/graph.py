@@ -60,6 +60,40 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
     return target
 
 
+def graph_file(graph: nx.MultiDiGraph, format: str) -> bytes:
+    """A projection as GraphML or GEXF; list attributes (evidence) become JSON strings."""
+    import io
+    import json
+
+    import networkx as nx
+
+    flat = nx.MultiDiGraph()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(
+            node,
+            **{
+                k: v if isinstance(v, str | int | float) else json.dumps(v, ensure_ascii=False)
+                for k, v in attrs.items()
+            },
+        )
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        flat.add_edge(
+            u,
+            v,
+            key=str(key),
+            **{
+                k: x if isinstance(x, str | int | float) else json.dumps(x, ensure_ascii=False)
+                for k, x in attrs.items()
+            },
+        )
+    out = io.BytesIO()
+    if format == "graphml":
+        nx.write_graphml(flat, out)
+    else:
+        nx.write_gexf(flat, out)
+    return out.getvalue()
+
+
 class KnowledgeGraph:
     """A knowledge graph of news articles, backed by an Oxigraph store.
 
@@ -214,14 +248,21 @@ class KnowledgeGraph:
         hops: int = 2,
         max_nodes: int = 500,
         view: str = "entities",
+        format: str = "html",
     ) -> Path:
-        """Write the interactive, self-contained HTML view."""
-        from kg.render import render_html
+        """Write the interactive, self-contained HTML view, or with ``format="graphml"`` or
+        ``"gexf"`` the same projection for Gephi or Cytoscape (evidence as a JSON string)."""
+        from kg.render import render_html, select_subgraph
 
         graph = self.to_networkx(view=view)
         if graph.number_of_nodes() == 0:
             raise RenderError("the graph is empty: build some articles first")
         try:
+            if format in {"graphml", "gexf"}:
+                sub = select_subgraph(graph, focus, hops=hops, max_nodes=max_nodes)
+                return write_atomically(path, graph_file(sub, format))
+            if format != "html":
+                raise RenderError(f"--format {format}: choose html, graphml or gexf")
             return render_html(graph, path, focus=focus, hops=hops, max_nodes=max_nodes)
         except ValueError as exc:
             raise RenderError(f"--focus {focus!r}: {exc}") from None

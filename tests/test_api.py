@@ -168,3 +168,21 @@ def test_same_text_twice_adds_nothing(graph) -> None:
     assert again.triples_after == again.triples_before == before
     assert len(g.store) == before
     assert g.stats()["documents"] == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_render_exports_the_projection_for_gephi(tmp_path: Path, fmt: str) -> None:
+    import networkx as nx
+
+    from kg.resources import SAMPLE_DIR
+
+    graph = KnowledgeGraph(memory=True)
+    graph.add_documents([SAMPLE_DIR])
+    projection = graph.to_networkx()
+    path = graph.render(tmp_path / f"g.{fmt}", format=fmt)
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert back.number_of_nodes() == projection.number_of_nodes()
+    assert back.number_of_edges() == projection.number_of_edges()
+    labels = {d["label"] for _, d in back.nodes(data=True)}
+    assert "Qatar" in labels
