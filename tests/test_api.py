@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
