@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from kg.errors import QueryError, StoreError
-from kg.store import bind_values, insert_data, prefix_declarations, replace_update, to_ox
+from kg.store import Lookups, bind_values, insert_data, prefix_declarations, replace_update, to_ox
 
 if TYPE_CHECKING:
     from kg.mapping import Quad
@@ -53,7 +53,7 @@ def python_value_json(term: Mapping[str, str] | None) -> Any:
     return python_value(literal)
 
 
-class RemoteStore:
+class RemoteStore(Lookups):
     """A SPARQL 1.1 endpoint used the way kg uses its embedded store."""
 
     def __init__(
@@ -149,33 +149,9 @@ class RemoteStore:
         rows = self.select(f"SELECT ?l WHERE {{ {to_ox(iri)} rdfs:label ?l }} LIMIT 1")
         return str(rows[0]["l"]) if rows else None
 
-    def people(self) -> list[tuple[str, str, str]]:
-        from kg.gazetteer import normalise
-
-        rows = self.select("SELECT ?e ?label WHERE { ?e a schema:Person ; rdfs:label ?label }")
-        out = []
-        for row in rows:
-            iri, label = str(row["e"]), str(row["label"])
-            qid = iri.rsplit("/", 1)[-1] if "/entity/Q" in iri else ""
-            out.append((qid or f"Person|{normalise(label)}", label, qid))
-        return out
-
-    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]:
-        found: set[str] = set()
-        for prop, value in (("url", url), ("identifier", identifier)):
-            if not value:
-                continue
-            term = (
-                Literal(value, datatype=URIRef("http://www.w3.org/2001/XMLSchema#anyURI"))
-                if prop == "url"
-                else Literal(value)
-            )
-            rows = self.select(
-                f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?d schema:{prop} ?v ; kg:documentId ?id }} }}",
-                {"v": term},
-            )
-            found |= {str(r["g"]) for r in rows if r["id"] != doc_id}
-        return sorted(found)
+    def _rows(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+        result = self.select(sparql, bindings)
+        return [{k: str(v) for k, v in row.items() if v is not None} for row in result]
 
     def replace_documents(self, old_graphs: Iterable[str], quads: Iterable[Quad] = ()) -> None:
         graphs = list(old_graphs)

@@ -261,7 +261,40 @@ def _is_store_folder(path: Path) -> bool:
     return (path / "CURRENT").is_file() and any(path.glob("OPTIONS-*"))
 
 
-class GraphStore:
+class Lookups:
+    """The look-ups a build makes, written once for the embedded store and for a remote
+    endpoint over their ``_rows(sparql, bindings)``: rows of plain string values."""
+
+    def _rows(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+        raise NotImplementedError
+
+    def people(self) -> list[tuple[str, str, str]]:
+        """(resolver key, label, Wikidata id) of every person already in the store."""
+        from kg.gazetteer import normalise
+
+        out = []
+        for row in self._rows("SELECT ?e ?label WHERE { ?e a schema:Person ; rdfs:label ?label }"):
+            iri, label = row["e"], row["label"]
+            qid = m[1] if (m := re.search(r"/entity/(Q[0-9]+)$", iri)) else ""
+            out.append((qid or f"Person|{normalise(label)}", label, qid))
+        return out
+
+    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]:
+        """Graphs of other versions of an article: same URL or external id, other text."""
+        found: set[str] = set()
+        for prop, value in (("url", url), ("identifier", identifier)):
+            if not value:
+                continue
+            term = Literal(value, datatype=XSD.anyURI) if prop == "url" else Literal(value)
+            rows = self._rows(
+                f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?d schema:{prop} ?v ; kg:documentId ?id }} }}",
+                {"v": term},
+            )
+            found |= {r["g"] for r in rows if r["id"] != doc_id}
+        return sorted(found)
+
+
+class GraphStore(Lookups):
     """An Oxigraph store holding kg's graphs."""
 
     def __init__(self, inner: ox.Store, path: Path | None, *, read_only: bool = False) -> None:
@@ -373,26 +406,6 @@ class GraphStore:
             return [d for d in docs if d["id"].startswith(ref)]
         return []
 
-    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]:
-        """Graphs of other versions of an article: same URL or external id, other text."""
-        found: set[str] = set()
-        for prop, value in (("url", url), ("identifier", identifier)):
-            if not value:
-                continue
-            term = (
-                ox.Literal(value, datatype=ox.NamedNode(str(XSD.anyURI)))
-                if prop == "url"
-                else ox.Literal(value)
-            )
-            query = bind_values(
-                f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?d schema:{prop} ?v ; kg:documentId ?id }} }}",
-                {"v": term},
-            )
-            for row in self._store.query(query, prefixes=PREFIXES):  # type: ignore[union-attr]
-                if row["id"].value != doc_id:
-                    found.add(row["g"].value)
-        return sorted(found)
-
     def replace_documents(self, old_graphs: Iterable[str], quads: Iterable[Quad] = ()) -> None:
         """In one transaction: drop the graphs of ``old_graphs``, add ``quads``, and bring the
         merged entities those graphs mentioned up to date (aliases recomputed from the mentions
@@ -425,20 +438,12 @@ class GraphStore:
             return obj.value if isinstance(obj, ox.Literal) else None
         return None
 
-    def people(self) -> list[tuple[str, str, str]]:
-        """(resolver key, label, Wikidata id) of every person already in the store."""
-        from kg.gazetteer import normalise
-
-        result = self._store.query(
-            "SELECT ?e ?label WHERE { ?e a <https://schema.org/Person> ; "
-            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
-        )
-        out = []
-        for row in result:  # type: ignore[union-attr]
-            iri, label = row["e"].value, row["label"].value
-            qid = m[0] if (m := re.search(r"Q[0-9]+$", iri)) and "/entity/Q" in iri else ""
-            out.append((qid or f"Person|{normalise(label)}", label, qid))
-        return out
+    def _rows(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+        result = self.query(sparql, bindings)
+        return [
+            {v.value: row[v].value for v in result.variables if row[v] is not None}
+            for row in result
+        ]
 
     def flush(self) -> None:
         if self.path is not None and not self._read_only:
