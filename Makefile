@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/kg demo --output output
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests scripts
-	$(BIN)/ruff format --check kg tests scripts
+	$(BIN)/ruff check kg tests scripts notebooks
+	$(BIN)/ruff format --check kg tests scripts notebooks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -32,6 +32,8 @@ class Frame:
     prep_roles: dict[str, str]
     shortcut: str
     ancestors: tuple[str, ...]
+    kairos: str = ""
+    """The KAIROS/ACE event type the class is aligned to (inherited when not stated)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def _load(path: str) -> Lexicon:
             prep_roles=preps,
             shortcut=first(lineage, "shortcut"),
             ancestors=tuple(_local(c) for c in lineage),
+            kairos=first(lineage, "kairosType"),
         )
         for lemma in sorted(str(v) for v in graph.objects(cls_iri, kg("triggerVerb"))):
             verbs.setdefault(lemma, []).append(name)

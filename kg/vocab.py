@@ -47,6 +47,22 @@ class KG(DefinedNamespace):
     Release: URIRef
     Attack: URIRef
     Meeting: URIRef
+    Transport: URIRef
+    Travel: URIRef
+    Announcement: URIRef
+    Threat: URIRef
+    Request: URIRef
+    Injury: URIRef
+    Arrest: URIRef
+    Charge: URIRef
+    Conviction: URIRef
+    Trial: URIRef
+    Investigation: URIRef
+    Protest: URIRef
+    Damage: URIRef
+    Destruction: URIRef
+    Sale: URIRef
+    Explosion: URIRef
     Facility: URIRef
     Region: URIRef
     ArmedGroup: URIRef

@@ -121,7 +121,7 @@ def test_origin_destination_via(extract) -> None:
 
 def test_origin_and_destination_with_other_places(extract) -> None:
     ev = event(extract("The ferry carried refugees from Lebanon to Cyprus."), "carried")
-    assert ev.event_class == "Evacuation"
+    assert ev.event_class == "Transport"
     assert roles(ev, "origin") == ["Lebanon"]
     assert roles(ev, "destination") == ["Cyprus"]
     assert roles(ev, "agent") == ["ferry"]

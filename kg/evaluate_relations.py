@@ -1,0 +1,220 @@
+"""Measure kg's relation extraction against CoNLL04 (Roth & Yih 2004, SpERT JSON).
+
+A CoNLL04 file is a JSON list of sentences ``{tokens, entities: [{type, start, end}],
+relations: [{type, head, tail}]}``; entity offsets are token indices (end exclusive) and a
+relation's ``head``/``tail`` index the sentence's entity list.
+
+Each sentence is one document: its tokens joined by single spaces.  kg parses it
+(:func:`kg.nlp.load_pipeline`), finds the entity mentions
+(:func:`kg.extract.entities.entity_mentions`), or, with ``gold_entities``, takes the gold
+entities as mentions, and runs :func:`kg.extract.relations.extract_relations`.
+
+Scoring is strict micro precision/recall/F1 (:func:`kg.evaluate.score`): a relation is right
+when its type and the token spans of both its head and its tail equal a gold relation's.
+Entity *types* are ignored.  A predicted span counts in gold tokens: a mention that starts or
+ends inside a gold token ("Kennedy" in the token "Kennedy.") covers that whole token.
+
+The one mapping from kg's relation types to CoNLL04 labels is :data:`CONLL04_RELATION`;
+kg relations it does not list (``nationality``) are not scored.
+
+>>> tokens_text(["Boston", ",", "Mass."])
+('Boston , Mass.', [(0, 6), (7, 8), (9, 14)])
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import InputError
+from kg.evaluate import Span, score
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from kg.extract.relations import Relation
+    from kg.model import Mention
+
+CONLL04_RELATION = {
+    "worksFor": "Work_For",
+    "memberOf": "Work_For",
+    "livesIn": "Live_In",
+    "locatedIn": "Located_In",
+    "basedIn": "OrgBased_In",
+    "killed": "Kill",
+}
+"""kg relation type -> CoNLL04 relation label.  CoNLL04's Work_For covers membership too
+("a member of the party", "deputy leader of the RP"), so ``memberOf`` counts as Work_For."""
+
+GOLD_ENTITY_LABEL = {"Peop": "PERSON", "Org": "ORG", "Loc": "GPE", "Other": "MISC"}
+"""CoNLL04 entity type -> kg (OntoNotes) label, for scoring with the gold entities."""
+
+
+@dataclass
+class Conll04Sentence:
+    """One CoNLL04 sentence: tokens, entities (start, end, type) and relations."""
+
+    id: str
+    tokens: list[str]
+    entities: list[tuple[int, int, str]] = field(default_factory=list)
+    relations: list[tuple[str, int, int]] = field(default_factory=list)
+    """(label, head entity index, tail entity index)."""
+
+
+def read_conll04(path: Path, limit: int | None = None) -> list[Conll04Sentence]:
+    """Sentences of a CoNLL04 file in SpERT JSON (``limit``: only the first N)."""
+    if not path.is_file():
+        raise InputError(str(path), "no such CoNLL04 JSON file")
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"not JSON ({exc})") from None
+    if not isinstance(records, list):
+        raise InputError(str(path), "expected a JSON list of sentences (SpERT format)")
+    out: list[Conll04Sentence] = []
+    for i, record in enumerate(records):
+        if limit is not None and len(out) >= limit:
+            break
+        try:
+            tokens = [str(t) for t in record["tokens"]]
+            entities = [(int(e["start"]), int(e["end"]), str(e["type"])) for e in record["entities"]]
+            relations = [
+                (str(r["type"]), int(r["head"]), int(r["tail"])) for r in record["relations"]
+            ]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path}#{i}", f"not a CoNLL04 sentence ({exc!r})") from None
+        sid = str(record.get("orig_id", i))
+        out.append(Conll04Sentence(f"{path.name}#{i}:{sid}", tokens, entities, relations))
+    return out
+
+
+def tokens_text(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The tokens joined by single spaces, and each token's character span."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for token in tokens:
+        spans.append((pos, pos + len(token)))
+        pos += len(token) + 1
+    return " ".join(tokens), spans
+
+
+def relation_span(
+    sentence_id: str, head: tuple[int, int], tail: tuple[int, int], label: str
+) -> Span:
+    """A relation as one :data:`kg.evaluate.Span` for :func:`kg.evaluate.score`: the head's
+    token range goes into the id so that equal spans mean equal head, tail and label."""
+    return (f"{sentence_id}|{head[0]}:{head[1]}", tail[0], tail[1], label)
+
+
+def gold_relations(sentence: Conll04Sentence) -> set[Span]:
+    out: set[Span] = set()
+    for label, head, tail in sentence.relations:
+        h, t = sentence.entities[head], sentence.entities[tail]
+        out.add(relation_span(sentence.id, (h[0], h[1]), (t[0], t[1]), label))
+    return out
+
+
+def token_range(
+    spans: list[tuple[int, int]], start: int, end: int
+) -> tuple[int, int] | None:
+    """Gold tokens covered by the character span [start, end).
+
+    >>> token_range([(0, 6), (7, 8), (9, 14)], 9, 13)
+    (2, 3)
+    """
+    first = bisect.bisect_right([s for s, _ in spans], start) - 1
+    last = bisect.bisect_left([e for _, e in spans], end)
+    if first < 0 or last >= len(spans) or start >= spans[first][1] or end <= spans[last][0]:
+        return None
+    return (first, last + 1) if first <= last else None
+
+
+def gold_mentions(doc: Doc, sentence: Conll04Sentence) -> list[Mention]:
+    """The sentence's gold entities as kg mentions (labels by :data:`GOLD_ENTITY_LABEL`)."""
+    from kg.extract.common import sentence_span
+    from kg.model import Mention
+
+    _text, spans = tokens_text(sentence.tokens)
+    out: list[Mention] = []
+    for start, end, kind in sentence.entities:
+        s, e = spans[start][0], spans[end - 1][1]
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        out.append(
+            Mention(
+                start=s,
+                end=e,
+                text=doc.text[s:e],
+                label=GOLD_ENTITY_LABEL.get(kind, "MISC"),
+                sentence=sentence_span(span.root),
+                head_lemma=span.root.lemma_.casefold(),
+            )
+        )
+    return out
+
+
+def predicted_relations(
+    sentence: Conll04Sentence, doc: Doc, *, gold_entities: bool = False
+) -> tuple[set[Span], list[Relation]]:
+    """kg's relations in one parsed sentence, as scored spans (and as found)."""
+    from kg.extract.entities import entity_mentions
+    from kg.extract.relations import extract_relations
+
+    mentions = gold_mentions(doc, sentence) if gold_entities else entity_mentions(doc)
+    relations = extract_relations(doc, mentions)
+    _text, spans = tokens_text(sentence.tokens)
+    out: set[Span] = set()
+    for rel in relations:
+        label = CONLL04_RELATION.get(rel.type)
+        head = token_range(spans, *rel.head)
+        tail = token_range(spans, *rel.tail)
+        if label and head and tail:
+            out.add(relation_span(sentence.id, head, tail, label))
+    return out, relations
+
+
+def evaluate_relations(
+    path: Path,
+    limit: int | None = None,
+    *,
+    gold_entities: bool = False,
+    model: str | None = None,
+) -> dict[str, Any]:
+    """Strict micro P/R/F1 of kg's relations on a CoNLL04 file, overall and per label.
+
+    With ``gold_entities`` the extractor gets the gold entity spans instead of kg's named
+    entities, which separates relation errors from entity errors.
+    """
+    from kg.nlp import DEFAULT_MODEL, load_pipeline
+
+    sentences = read_conll04(path, limit)
+    nlp = load_pipeline(model or DEFAULT_MODEL)
+    gold: set[Span] = set()
+    predicted: set[Span] = set()
+    texts = (tokens_text(s.tokens)[0] for s in sentences)
+    for sentence, doc in zip(sentences, nlp.pipe(texts, batch_size=64), strict=True):
+        gold |= gold_relations(sentence)
+        predicted |= predicted_relations(sentence, doc, gold_entities=gold_entities)[0]
+    result = score(gold, predicted)
+    result["sentences"] = len(sentences)
+    result["entities"] = "gold" if gold_entities else "kg"
+    result["matching"] = "strict spans, entity types ignored"
+    return result
+
+
+__all__ = [
+    "CONLL04_RELATION",
+    "GOLD_ENTITY_LABEL",
+    "Conll04Sentence",
+    "evaluate_relations",
+    "gold_relations",
+    "predicted_relations",
+    "read_conll04",
+    "relation_span",
+    "token_range",
+    "tokens_text",
+]
