@@ -540,6 +540,30 @@ def eval_linking(aida: Path, limit: int | None, as_json: bool, model: str) -> No
     _print_scores(evaluate_linking(aida, limit=limit, model=model), as_json)
 
 
+@eval_group.command(name="events")
+@click.option(
+    "--wikievents",
+    "wikievents",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="WikiEvents JSON Lines.",
+)
+@click.option("--limit", type=click.IntRange(1), help="Only the first N documents.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: precision, recall, f1 (trigger classification), argument_f1.",
+)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True)
+@handle_errors
+def eval_events(wikievents: Path, limit: int | None, as_json: bool, model: str) -> None:
+    """Events against WikiEvents: trigger classification (full KAIROS type) P/R/F1, argument F1."""
+    from kg.evaluate import evaluate_events
+
+    _print_scores(evaluate_events(wikievents, limit=limit, model=model), as_json)
+
+
 @main.command()
 @store_option
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)

@@ -239,3 +239,154 @@ def evaluate_linking(
     del result["per_type"]
     result["documents"] = len(docs)
     return result
+
+
+# ---------------------------------------------------------------------- WikiEvents
+KAIROS_ROLES: dict[str, set[str]] = {
+    "agent": {"Attacker", "Killer", "Injurer", "Jailer", "Transporter", "Damager", "Destroyer",
+              "Investigator", "Prosecutor", "Buyer", "Seller", "Demonstrator", "Communicator",
+              "Requester", "Threatener", "Adjudicator", "Defendant", "Giver"},
+    "patient": {"Victim", "Target", "Detainee", "Defendant", "Artifact", "Observee"},
+    "theme": {"Passenger", "Artifact", "Topic"},
+    "speaker": {"Communicator", "Speaker"},
+    "addressee": {"Recipient"},
+    "beneficiary": {"Recipient", "Beneficiary"},
+    "place": {"Place"},
+    "origin": {"Origin"},
+    "destination": {"Destination"},
+    "via": {"Vehicle"},
+    "instrument": {"Instrument"},
+    "party": {"Participant"},
+    "mediator": {"Participant"},
+}  # fmt: skip
+"""kg role -> the KAIROS argument roles it stands for (one table, used only for scoring)."""
+
+
+def read_wikievents(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """WikiEvents documents (JSON Lines: text, sentences with token offsets, entity and event
+    mentions)."""
+    if not path.is_file():
+        raise InputError(str(path), "no such WikiEvents JSON Lines file")
+    docs: list[dict[str, Any]] = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if limit is not None and len(docs) >= limit:
+            break
+        if line.strip():
+            try:
+                docs.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}", f"not JSON ({exc.msg})") from None
+    return docs
+
+
+def _wikievents_text(record: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
+    """The document text rebuilt from its sentences (same offsets as the tokens) and each
+    token's character span, in document token order."""
+    spans = [(int(s), int(e)) for sentence in record["sentences"] for _tok, s, e in sentence[0]]
+    chars = [" "] * (max(e for _, e in spans) if spans else 0)
+    for sentence in record["sentences"]:
+        for tok, s, _e in sentence[0]:
+            chars[s : s + len(tok)] = tok
+    for sentence in record["sentences"][1:]:  # sentence boundaries become line breaks
+        first = int(sentence[0][0][1])
+        if first > 0 and chars[first - 1] == " ":
+            chars[first - 1] = "\n"
+    return "".join(chars), spans
+
+
+def evaluate_events(
+    path: Path, *, limit: int | None = None, model: str | None = None
+) -> dict[str, Any]:
+    """Trigger identification and classification (full KAIROS type) and argument
+    classification against WikiEvents; the headline f1 is trigger classification."""
+    from kg.extract import Extractor
+    from kg.extract.entities import entity_mentions, nominal_mentions
+    from kg.lexicon import Lexicon
+    from kg.model import Document
+    from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
+
+    lexicon = Lexicon.load()
+    extractor = Extractor(lexicon)
+    records = read_wikievents(path, limit)
+    nlp = load_pipeline(model or DEFAULT_MODEL)
+    texts = [_wikievents_text(r) for r in records]
+    gold_id: set[Span] = set()
+    gold_cls: set[Span] = set()
+    pred_id: set[Span] = set()
+    pred_cls: set[Span] = set()
+    gold_args: set[tuple[str, int, int, int, str]] = set()
+    pred_args: set[tuple[str, int, int, int, str]] = set()
+    pred_emitted: set[Span] = set()
+    for record, (text, spans), sdoc in zip(
+        records, texts, nlp.pipe(truecase_headlines(t) for t, _ in texts), strict=True
+    ):
+        doc_id = str(record["doc_id"])
+        entities = {e["id"]: e for e in record["entity_mentions"]}
+        for event in record["event_mentions"]:
+            t = event["trigger"]
+            start, end = spans[t["start"]][0], spans[t["end"] - 1][1]
+            gold_id.add((doc_id, start, end, "trigger"))
+            gold_cls.add((doc_id, start, end, event["event_type"]))
+            for arg in event["arguments"]:
+                ent = entities.get(arg["entity_id"])
+                if ent is not None:
+                    gold_args.add(
+                        (
+                            doc_id,
+                            start,
+                            spans[ent["start"]][0],
+                            spans[ent["end"] - 1][1],
+                            arg["role"],
+                        )
+                    )
+        named = entity_mentions(sdoc)
+        mentions = sorted([*named, *nominal_mentions(sdoc, named)], key=lambda m: (m.start, m.end))
+        for i, cls in extractor.events.triggers(sdoc, mentions).items():
+            tok = sdoc[i]
+            kairos = lexicon.frames[cls].kairos
+            pred_id.add((doc_id, tok.idx, tok.idx + len(tok), "trigger"))
+            if kairos:
+                pred_cls.add((doc_id, tok.idx, tok.idx + len(tok), kairos))
+        extraction = extractor(Document(text, doc_id), sdoc)
+        for ev in extraction.events:
+            if lexicon.frames[ev.event_class].kairos:
+                pred_emitted.add(
+                    (
+                        doc_id,
+                        ev.trigger_start,
+                        ev.trigger_end,
+                        lexicon.frames[ev.event_class].kairos,
+                    )
+                )
+            for role in ev.roles:
+                for kairos_role in KAIROS_ROLES.get(role.name, ()):
+                    pred_args.add((doc_id, ev.trigger_start, role.start, role.end, kairos_role))
+    result = score(gold_cls, pred_cls)
+    # kg writes an event to the graph only when it has a participant: score those too.
+    result["emitted_events"] = {
+        k: v for k, v in score(gold_cls, pred_emitted).items() if k != "per_type"
+    }
+    result["trigger_identification"] = {
+        k: v for k, v in score(gold_id, pred_id).items() if k != "per_type"
+    }
+    # An argument is right when its trigger is, its role maps to the gold role, and its span
+    # contains the gold entity's head or lies within the gold span (head match).
+    correct = 0
+    matched: set[tuple[str, int, int, int, str]] = set()
+    for d, trig, gs, ge, gold_role in gold_args:
+        hit = next(
+            (
+                p
+                for p in pred_args
+                if p[0] == d and p[1] == trig and p[4] == gold_role and p[2] < ge and gs < p[3]
+            ),
+            None,
+        )
+        if hit is not None and hit not in matched:
+            matched.add(hit)
+            correct += 1
+    distinct_pred = len({(d, t, s, e) for d, t, s, e, _r in pred_args})
+    result["argument"] = _prf(correct, distinct_pred, len(gold_args))
+    result["argument_f1"] = result["argument"]["f1"]
+    result["documents"] = len(records)
+    return result

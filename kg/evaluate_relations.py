@@ -80,7 +80,9 @@ def read_conll04(path: Path, limit: int | None = None) -> list[Conll04Sentence]:
             break
         try:
             tokens = [str(t) for t in record["tokens"]]
-            entities = [(int(e["start"]), int(e["end"]), str(e["type"])) for e in record["entities"]]
+            entities = [
+                (int(e["start"]), int(e["end"]), str(e["type"])) for e in record["entities"]
+            ]
             relations = [
                 (str(r["type"]), int(r["head"]), int(r["tail"])) for r in record["relations"]
             ]
@@ -117,9 +119,7 @@ def gold_relations(sentence: Conll04Sentence) -> set[Span]:
     return out
 
 
-def token_range(
-    spans: list[tuple[int, int]], start: int, end: int
-) -> tuple[int, int] | None:
+def token_range(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
     """Gold tokens covered by the character span [start, end).
 
     >>> token_range([(0, 6), (7, 8), (9, 14)], 9, 13)

@@ -522,7 +522,13 @@ def render(results: Results) -> str:
         f"(batch size {results.batch_size}, model {results.model})"
     )
     add("")
-    add(f"Corpus: {results.corpus} (first {results.limit:,} articles with distinct texts)")
+    add(
+        f"Corpus: {results.corpus} (the first {results.limit:,} articles with distinct texts, "
+        f"read by kg's reader; {results.skipped_duplicates} duplicate text(s) and "
+        f"{results.read_problems} unreadable record(s) passed over). Rows are named after the "
+        "`kg build` options they match; they run `KnowledgeGraph(memory=True).add_documents` "
+        "in this process on the same Document objects."
+    )
     add("")
     add("| run | words | seconds | words/s | vs baseline | vs workers=1 | target | result | note |")
     add("|---|---:|---:|---:|---:|---:|---|---|---|")

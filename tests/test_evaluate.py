@@ -124,3 +124,43 @@ def test_eval_linking_on_an_aida_slice() -> None:
     assert {"precision", "recall", "f1"} <= set(numbers)
     assert numbers["predicted"] > 0
     assert numbers["precision"] == round(numbers["correct"] / numbers["predicted"], 4)
+
+
+def _wikievents_record() -> dict[str, object]:
+    # Our own two sentences in WikiEvents' format.
+    s1 = [["Rebels", 0, 6], ["attacked", 7, 15], ["the", 16, 19], ["convoy", 20, 26], [".", 26, 27]]
+    s2 = [["Two", 28, 31], ["soldiers", 32, 40], ["died", 41, 45], [".", 45, 46]]
+    return {
+        "doc_id": "own-1",
+        "tokens": [t[0] for t in s1 + s2],
+        "text": "Rebels attacked the convoy. Two soldiers died.",
+        "sentences": [[s1, "Rebels attacked the convoy."], [s2, "Two soldiers died."]],
+        "entity_mentions": [
+            {"id": "T1", "start": 0, "end": 1, "text": "Rebels"},
+            {"id": "T2", "start": 3, "end": 4, "text": "convoy"},
+            {"id": "T3", "start": 6, "end": 7, "text": "soldiers"},
+        ],
+        "event_mentions": [
+            {"id": "E1", "event_type": "Conflict.Attack.Unspecified",
+             "trigger": {"start": 1, "end": 2, "text": "attacked"},
+             "arguments": [{"entity_id": "T1", "role": "Attacker"}, {"entity_id": "T2", "role": "Target"}]},
+            {"id": "E2", "event_type": "Life.Die.Unspecified",
+             "trigger": {"start": 7, "end": 8, "text": "died"},
+             "arguments": [{"entity_id": "T3", "role": "Victim"}]},
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.slow
+def test_eval_events_on_a_hand_made_document(tmp_path: Path) -> None:
+    path = tmp_path / "we.jsonl"
+    path.write_text(json.dumps(_wikievents_record()) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "events", "--wikievents", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    numbers = json.loads(result.output)
+    # both triggers found and typed; three arguments: Rebels (agent->Attacker), convoy
+    # (patient->Target), soldiers (patient->Victim)
+    assert (numbers["precision"], numbers["recall"], numbers["f1"]) == (1.0, 1.0, 1.0)
+    assert numbers["argument"]["gold"] == 3
+    assert numbers["argument"]["correct"] == 3
+    assert "argument_f1" in numbers

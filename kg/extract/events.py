@@ -111,6 +111,16 @@ class EventExtractor:
         events = [e for e in _link_mediations(list(by_trigger.values())) if e.roles]
         return events, sorted(ctx.groups.values(), key=lambda m: m.start)
 
+    def triggers(self, doc: Doc, mentions: list[Mention]) -> dict[int, str]:
+        """Token index -> event class of every trigger word, before arguments are looked for
+        (an event is emitted only when it has a participant; this is every candidate)."""
+        mention_at: dict[int, Mention] = {}
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            for tok in span or ():
+                mention_at.setdefault(tok.i, m)
+        return {t.i: cls for t in doc if (cls := self._trigger_class(t, mention_at))}
+
     def _trigger_class(self, token: Token, mention_at: dict[int, Mention]) -> str:
         lemma = token.lemma_.casefold()
         if token.i in mention_at:
