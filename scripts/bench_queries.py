@@ -653,7 +653,11 @@ def time_engine(
     try:
         for name, text in texts.items():
             timings[name] = timing = time_query(runner, text, repeat, cap)
-            shown = timing.error or f"{fmt_ms(timing)} ms, {timing.rows} rows"
+            shown = timing.error or (
+                fmt_ms(timing)
+                if timing.is_capped_median
+                else f"{fmt_ms(timing)} ms, {timing.rows} rows"
+            )
             print(f"  {name}: {shown}", flush=True)
     finally:
         runner.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from types import ModuleType
 import pytest
 
 from kg.query import named_queries
-from kg.resources import SAMPLE_DIR
+from kg.resources import QUERIES_DIR, SAMPLE_DIR, ontology_dir
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_queries.py"
 
@@ -125,6 +126,20 @@ def test_capped_rdflib_runs_are_reported_as_a_bound(tmp_path: Path, sample_store
     (query,) = json.loads(out.read_text(encoding="utf-8"))["queries"]
     assert query["rdflib"]["capped"] and query["ratio_bound"] == ">="
     assert query["rdflib"]["runs_ms"] == [1.0]  # one capped run, then the budget is spent
+
+
+def test_sources_per_event_scans_every_subject_role_of_the_ontology() -> None:
+    """The query's VALUES list of roles must cover every kg:subjectRole the ontology uses."""
+    from rdflib import Graph, URIRef
+
+    kg_ns = "https://w3id.org/kg-news/ontology#"
+    ontology = Graph().parse(ontology_dir() / "kg.ttl", format="turtle")
+    used = {str(o) for o in ontology.objects(None, URIRef(kg_ns + "subjectRole"))}
+    text = (QUERIES_DIR / "sources-per-event.rq").read_text(encoding="utf-8")
+    values = re.search(r"VALUES \?roleProp \{([^}]*)\}", text)
+    assert values, "sources-per-event.rq lost its VALUES ?roleProp list"
+    listed = {kg_ns + name for name in re.findall(r"kg:(\w+)", values[1])}
+    assert used <= listed, sorted(used - listed)
 
 
 def test_missing_store_without_corpus_exits_2(tmp_path: Path) -> None:
