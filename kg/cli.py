@@ -475,6 +475,11 @@ def stats(store_dir: Path, as_json: bool) -> None:
             click.echo(f"{key:<18} {value}")
 
 
+model_option = click.option(
+    "--model", default=DEFAULT_MODEL, show_default=True, help="spaCy model package or path."
+)
+
+
 @main.group(name="eval")
 def eval_group() -> None:
     """Measure kg on gold data (see the README for the data sets and today's numbers)."""
@@ -512,7 +517,7 @@ def _print_scores(result: dict[str, Any], as_json: bool) -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: precision, recall, f1, per_type."
 )
-@click.option("--model", default=DEFAULT_MODEL, show_default=True)
+@model_option
 @handle_errors
 def eval_ner(conll: Path, limit: int | None, baseline: bool, as_json: bool, model: str) -> None:
     """Named entities against CoNLL-2003: exact-span micro P/R/F1, per type (PER ORG LOC MISC)."""
@@ -531,7 +536,7 @@ def eval_ner(conll: Path, limit: int | None, baseline: bool, as_json: bool, mode
 )
 @click.option("--limit", type=click.IntRange(1), help="Only the first N documents.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: precision, recall, f1.")
-@click.option("--model", default=DEFAULT_MODEL, show_default=True)
+@model_option
 @handle_errors
 def eval_linking(aida: Path, limit: int | None, as_json: bool, model: str) -> None:
     """Wikidata links against AIDA: precision of the links kg makes, recall of the gold links."""
@@ -555,7 +560,7 @@ def eval_linking(aida: Path, limit: int | None, as_json: bool, model: str) -> No
     is_flag=True,
     help="One JSON object: precision, recall, f1 (trigger classification), argument_f1.",
 )
-@click.option("--model", default=DEFAULT_MODEL, show_default=True)
+@model_option
 @handle_errors
 def eval_events(wikievents: Path, limit: int | None, as_json: bool, model: str) -> None:
     """Events against WikiEvents: trigger classification (full KAIROS type) P/R/F1, argument F1."""
