@@ -1,7 +1,7 @@
 """Model objects to RDF: the only module that mints IRIs or knows predicates.
 
 One named graph per document holds what that document says (its article, NIF text layer,
-mentions, events, claims and titles); the default graph holds the merged entities.
+mentions, events, claims, titles and relations); the default graph holds the merged entities.
 See DATA-MODEL in the README for the shape.
 
 >>> iris = Iris("https://example.org/")
@@ -16,14 +16,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from kg.lexicon import Lexicon
-from kg.model import Entity, Event, Extraction, Resolution
+from kg.model import Entity, Event, Extraction, Relation, Resolution
 from kg.vocab import (
     ACTOR_ROLES,
     ENTITY_CLASSES,
@@ -33,6 +33,7 @@ from kg.vocab import (
     MODALITIES,
     NIF,
     PROV,
+    RELATION_PROPERTIES,
     SCHEMA,
     SEM,
     WD,
@@ -92,6 +93,11 @@ class Iris:
 
     def claim(self, doc_id: str, start: int) -> URIRef:
         return URIRef(f"{self.base}claim/{doc_id}/{start}")
+
+    def relation(self, doc_id: str, kind: str, head: int, tail: int) -> URIRef:
+        """A relation statement: its type and where its two mentions start (two mentions
+        of one article never start at the same character)."""
+        return URIRef(f"{self.base}relation/{doc_id}/{kind}/{head}-{tail}")
 
     def publisher(self, name: str) -> URIRef:
         return URIRef(f"{self.base}publisher/{slug(name)}")
@@ -251,6 +257,11 @@ class Mapper:
                 credited = entity_of.get(claim.according_to)
                 if credited is not None:
                     yield q(node, SEM.accordingTo, credited)
+        # --- relations between entities
+        for relation in extraction.relations:
+            yield from self._relation_quads(
+                relation, doc_id, g, entity_of, phrase, evidence_sentences
+            )
         for start, end in sorted(evidence_sentences):
             yield from phrase(start, end, NIF.Sentence)
 
@@ -325,6 +336,47 @@ class Mapper:
                 for o in objects:
                     if s != o:
                         yield q(s, KG_TERMS[frame.shortcut], o)
+
+    def _relation_quads(
+        self,
+        relation: Relation,
+        doc_id: str,
+        g: URIRef,
+        entity_of: dict[tuple[int, int], URIRef],
+        phrase: Callable[[int, int], Iterator[Quad]],
+        evidence: set[tuple[int, int]],
+    ) -> Iterator[Quad]:
+        """The direct triple between the two entities, and the statement that reifies it
+        with its mentions, role, confidence and evidence.  Nothing when a mention has no
+        entity or both mentions are one entity."""
+        subject, obj = entity_of.get(relation.head), entity_of.get(relation.tail)
+        prop = RELATION_PROPERTIES.get(relation.type)
+        if subject is None or obj is None or subject == obj or prop is None:
+            return
+        iris = self.iris
+
+        def q(s: URIRef, p: URIRef, o: URIRef | Literal) -> Quad:
+            return (s, p, o, g)
+
+        yield q(subject, prop, obj)
+        node = iris.relation(doc_id, relation.type, relation.head[0], relation.tail[0])
+        yield q(node, RDF.type, KG.RelationStatement)
+        yield q(node, RDF.type, RDF.Statement)
+        yield q(node, RDF.subject, subject)
+        yield q(node, RDF.predicate, prop)
+        yield q(node, RDF.object, obj)
+        yield q(node, KG.subjectMention, iris.span(doc_id, *relation.head))
+        yield q(node, KG.objectMention, iris.span(doc_id, *relation.tail))
+        if relation.role:
+            yield q(node, KG.roleName, _en(relation.role))
+        yield q(node, KG.confidence, Literal(_decimal(relation.confidence), datatype=XSD.decimal))
+        start, end = relation.evidence_span
+        if start < end:
+            yield from phrase(start, end)
+            yield q(node, KG.trigger, iris.span(doc_id, start, end))
+        yield q(node, KG.evidence, iris.span(doc_id, *relation.sentence))
+        evidence.add(relation.sentence)
+        yield q(node, PROV.wasDerivedFrom, iris.doc(doc_id))
 
 
 def _decimal(value: float) -> str:

@@ -146,6 +146,28 @@ class QuantityClaim:
     according_to_text: str = ""
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A typed, directed relation between two mentions of one sentence.
+
+    ``head`` is the subject mention's span and ``tail`` the object's (``worksFor``: person ->
+    organisation; ``killed``: killer -> victim; ``locatedIn``: part -> whole; ``partOf``:
+    unit -> parent organisation).  ``role`` is the role or title the text gives the subject
+    in that relation ("spokesperson", "armed wing"), when it gives one.  ``evidence`` is the
+    text that states the relation, at ``evidence_span``; ``sentence`` is its sentence.
+    """
+
+    type: str
+    """One of :data:`kg.extract.relations.RELATION_TYPES`."""
+    head: tuple[int, int]
+    tail: tuple[int, int]
+    sentence: tuple[int, int]
+    confidence: float
+    evidence: str
+    evidence_span: tuple[int, int] = (0, 0)
+    role: str = ""
+
+
 @dataclass
 class Extraction:
     """Everything the extractors found in one document."""
@@ -155,6 +177,7 @@ class Extraction:
     events: list[Event] = field(default_factory=list)
     claims: list[QuantityClaim] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
 
 
 @dataclass
@@ -188,6 +211,7 @@ __all__ = [
     "Extraction",
     "Mention",
     "QuantityClaim",
+    "Relation",
     "Resolution",
     "Role",
     "TimeExpr",

@@ -76,6 +76,7 @@ class KG(DefinedNamespace):
     Possible: URIRef
     Reported: URIRef
     Extraction: URIRef
+    RelationStatement: URIRef
     # roles
     role: URIRef
     agent: URIRef
@@ -111,6 +112,12 @@ class KG(DefinedNamespace):
     approximate: URIRef
     qualifier: URIRef
     creditedText: URIRef
+    # relations between entities
+    subjectMention: URIRef
+    objectMention: URIRef
+    roleName: URIRef
+    nationality: URIRef
+    killed: URIRef
     # mentions and documents
     mentionType: URIRef
     nominal: URIRef
@@ -144,6 +151,19 @@ MODALITIES = {
     "reported": KG.Reported,
 }
 
+RELATION_PROPERTIES: dict[str, URIRef] = {
+    "worksFor": SCHEMA.worksFor,
+    "memberOf": SCHEMA.memberOf,
+    "livesIn": SCHEMA.homeLocation,
+    "locatedIn": SCHEMA.containedInPlace,
+    "basedIn": SCHEMA.location,
+    "partOf": SCHEMA.parentOrganization,
+    "nationality": KG.nationality,
+    "killed": KG.killed,
+}
+"""kg relation type (:data:`kg.extract.relations.RELATION_TYPES`) -> the property of the
+direct triple between the two entities: schema.org where it has one, else kg's own."""
+
 # Roles whose filler takes part as an actor (also written as sem:hasActor).
 ACTOR_ROLES = {"agent", "mediator", "party", "speaker", "inCoordinationWith", "beneficiary"}
 
@@ -157,6 +177,7 @@ __all__ = [
     "MODALITIES",
     "NIF",
     "PROV",
+    "RELATION_PROPERTIES",
     "SCHEMA",
     "SEM",
     "WD",

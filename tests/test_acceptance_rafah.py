@@ -293,3 +293,37 @@ def test_no_people_allowed_to_cross_is_negated(kg: KnowledgeGraph) -> None:
     )
     classes = {r["cls"].rsplit("#", 1)[-1] for r in negated}
     assert {"Permission", "Crossing"} <= classes
+
+
+# 10. relations between entities -----------------------------------------------------------
+def test_abu_ubaida_is_spokesperson_of_the_armed_wing_of_hamas(kg: KnowledgeGraph) -> None:
+    speaker = rows(
+        kg,
+        """SELECT ?p ?role ?confidence ?sentence WHERE {
+          GRAPH ?g {
+            ?abu ?p ?brigades .
+            ?r a kg:RelationStatement ; rdf:subject ?abu ; rdf:predicate ?p ; rdf:object ?brigades ;
+               kg:roleName ?role ; kg:confidence ?confidence ; kg:evidence/nif:anchorOf ?sentence ;
+               prov:wasDerivedFrom ?doc .
+            FILTER(?p IN (schema:worksFor, schema:memberOf))
+          }
+          ?abu a schema:Person ; rdfs:label "Abu Ubaida"@en .
+          ?brigades a schema:Organization ; rdfs:label ?name . FILTER(CONTAINS(?name, "Qassam"))
+        }""",
+    )
+    assert [str(r["role"]) for r in speaker] == ["spokesperson"], speaker
+    assert 0 < float(str(speaker[0]["confidence"])) <= 1
+    assert "Abu Ubaida, the spokesperson" in str(speaker[0]["sentence"])
+    wing = rows(
+        kg,
+        """SELECT ?role WHERE {
+          GRAPH ?g {
+            ?brigades schema:parentOrganization ?hamas .
+            ?r rdf:subject ?brigades ; rdf:predicate schema:parentOrganization ; rdf:object ?hamas ;
+               kg:roleName ?role .
+          }
+          ?brigades rdfs:label ?name . FILTER(CONTAINS(?name, "Qassam"))
+          ?hamas owl:sameAs wd:Q38799 .
+        }""",
+    )
+    assert [str(r["role"]) for r in wing] == ["armed wing"], wing

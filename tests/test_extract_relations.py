@@ -123,9 +123,9 @@ def test_no_mentions_no_relations() -> None:
     ])  # fmt: skip
     assert extract_relations(doc, []) == []
     assert set(RELATION_TYPES) >= {"worksFor", "memberOf", "livesIn", "locatedIn", "basedIn"}
-    assert {"killed", "nationality"} <= set(RELATION_TYPES)
+    assert {"killed", "nationality", "partOf"} <= set(RELATION_TYPES)
     assert {f.name for f in dataclasses.fields(Relation)} == {
-        "type", "head", "tail", "sentence", "confidence", "evidence"
+        "type", "head", "tail", "sentence", "confidence", "evidence", "evidence_span", "role"
     }  # fmt: skip
 
 
@@ -147,7 +147,7 @@ def rels(nlp) -> Callable[..., Found]:
         mentions = [mention(doc, t, label) for t, label in given] or entity_mentions(doc)
         out = extract_relations(doc, mentions)
         for r in out:  # offsets point into the text; both mentions are in the sentence
-            assert r.type in RELATION_TYPES and r.evidence in text
+            assert r.type in RELATION_TYPES and text[slice(*r.evidence_span)] == r.evidence
             s, e = r.sentence
             assert s <= min(r.head[0], r.tail[0]) and max(r.head[1], r.tail[1]) <= e
         return {(r.type, text[r.head[0] : r.head[1]], text[r.tail[0] : r.tail[1]]) for r in out}
@@ -288,3 +288,46 @@ def test_pronouns_negation_and_allegations(nlp) -> None:
     assert set(killings("Elsa Lind's assassin, Tomas Brandt, was hanged.")) == {
         ("Tomas Brandt", "Elsa Lind")
     }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Ridge Brigades, the armed wing of the Harbour Front, fired rockets on Monday.",
+        "The Harbour Front's armed wing, the Ridge Brigades, fired rockets on Monday.",
+    ],
+)
+def test_an_armed_wing_is_part_of_its_group(nlp, text: str) -> None:
+    doc = nlp(text)
+    given = [mention(doc, "Ridge Brigades", "ORG"), mention(doc, "Harbour Front", "ORG")]
+    [rel] = extract_relations(doc, given)
+    assert (rel.type, rel.head, rel.tail) == ("partOf", given[0].key, given[1].key)
+    assert rel.role == "armed wing"
+
+
+@pytest.mark.slow
+def test_the_group_is_the_organisation_named_before_and_roles_are_kept(nlp) -> None:
+    text = (
+        "The Harbour Front said on Monday that Yusuf Demir, the spokesperson of the group's "
+        "armed wing, the Ridge Brigades, had been wounded."
+    )
+    doc = nlp(text)
+    given = [
+        mention(doc, "Harbour Front", "ORG"),
+        mention(doc, "Yusuf Demir", "PERSON"),
+        mention(doc, "Ridge Brigades", "ORG"),
+    ]
+    found = {
+        (r.type, text[r.head[0] : r.head[1]], text[r.tail[0] : r.tail[1]]): r
+        for r in extract_relations(doc, given)
+    }
+    spokesperson = found[("memberOf", "Yusuf Demir", "Ridge Brigades")]
+    assert spokesperson.role == "spokesperson"
+    wing = found[("partOf", "Ridge Brigades", "Harbour Front")]
+    assert wing.role == "armed wing"
+    assert doc.text[slice(*wing.evidence_span)] == wing.evidence
+    assert "armed wing" in wing.evidence
+    # a member of the wing is a member of the group, less surely
+    assert found[("memberOf", "Yusuf Demir", "Harbour Front")].confidence < spokesperson.confidence
+    assert found[("memberOf", "Yusuf Demir", "Harbour Front")].role == "spokesperson"

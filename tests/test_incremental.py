@@ -93,3 +93,17 @@ def test_cli_list_and_remove(tmp_path: Path) -> None:
     assert runner.invoke(
         main, ["list", "--store", str(store), "--format", "csv"]
     ).output.splitlines() == ["id,published,publisher,title,source,url,quads"]
+
+
+def test_relations_live_in_the_article_graph_and_go_with_it(tmp_path: Path) -> None:
+    text = "Dara Quill, a spokeswoman for the Harbour Authority, said the port would reopen.\n"
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.add_documents([_write(tmp_path, "quill.txt", text), _write(tmp_path, "other.txt", OTHER)])
+    count = (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { { ?r a kg:RelationStatement } "
+        "UNION { ?p schema:worksFor ?o } } }"
+    )
+    assert kg.query(count)[0]["n"] == 2
+    kg.remove(str(tmp_path / "quill.txt"))
+    assert kg.query(count)[0]["n"] == 0
+    assert kg.validate().conforms

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from kg.extract import Extractor
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 from kg.mapping import Iris, Mapper, slug
-from kg.model import Document
+from kg.model import Document, Extraction, Mention, Relation, Resolution
 from kg.nlp import load_pipeline
 from kg.resolve import Resolver
-from kg.vocab import DEFAULT_BASE, KG, NIF
+from kg.vocab import DEFAULT_BASE, ITSRDF, KG, NIF, PROV, SCHEMA
 
 BASE = "https://example.org/kg/"
 # RFC 3987 ipath segment characters: iunreserved / pct-encoded / sub-delims / ":" / "@"
@@ -218,3 +218,83 @@ def test_mediated_subject_is_the_mediator(build) -> None:
         entity("Q1049"),
         entity("Q739"),
     }
+
+
+# ---------------------------------------------------------------- relations
+def _relation_extraction() -> tuple[Extraction, Resolution]:
+    text = "Dara Quill, a spokeswoman for the Harbour Authority, met Ivo Kral."
+    document = Document(text, "r.txt")
+    sentence = (0, len(text))
+
+    def mention(name: str, label: str) -> Mention:
+        start = text.index(name)
+        return Mention(start, start + len(name), name, label, sentence)
+
+    quill, authority, kral = (
+        mention("Dara Quill", "PERSON"),
+        mention("Harbour Authority", "ORG"),
+        mention("Ivo Kral", "PERSON"),
+    )
+    evidence = (0, text.index(",", 12))
+    works = Relation(
+        "worksFor", quill.key, authority.key, sentence, 0.7, text[slice(*evidence)], evidence,
+        "spokeswoman",
+    )  # fmt: skip
+    nowhere = Relation("killed", quill.key, (60, 62), sentence, 0.5, "", (0, 0))  # no entity
+    extraction = Extraction(document, mentions=[quill, authority, kral], relations=[works, nowhere])
+    return extraction, Resolver(Gazetteer()).resolve([extraction])
+
+
+def test_a_relation_is_a_direct_triple_and_a_statement() -> None:
+    extraction, resolution = _relation_extraction()
+    mapper = Mapper(Lexicon.load(), BASE)
+    doc_id = extraction.document.id
+    quads = list(mapper.document_quads(extraction, resolution))
+    assert {g for *_, g in quads} == {mapper.iris.graph(doc_id)}  # all in the article's graph
+    ds = Graph()
+    for s, p, o, _g in quads:
+        ds.add((s, p, o))
+    person, org = (
+        URIRef(BASE + "entity/person/dara-quill"),
+        URIRef(BASE + "entity/organization/harbour-authority"),
+    )
+    assert list(ds.triples((None, SCHEMA.worksFor, None))) == [(person, SCHEMA.worksFor, org)]
+    assert list(ds.triples((None, KG.killed, None))) == []  # a mention without an entity
+    [node] = ds.subjects(RDF.type, KG.RelationStatement)
+    assert node == URIRef(f"{BASE}relation/{doc_id}/worksFor/0-34")
+    assert (node, RDF.type, RDF.Statement) in ds
+    assert (ds.value(node, RDF.subject), ds.value(node, RDF.predicate)) == (person, SCHEMA.worksFor)
+    assert ds.value(node, RDF.object) == org
+    assert ds.value(node, KG.roleName) == Literal("spokeswoman", lang="en")
+    assert ds.value(node, KG.confidence) == Literal("0.7", datatype=XSD.decimal)
+    assert ds.value(node, PROV.wasDerivedFrom) == mapper.iris.doc(doc_id)
+    subject_mention = ds.value(node, KG.subjectMention)
+    assert str(ds.value(subject_mention, NIF.anchorOf)) == "Dara Quill"
+    assert ds.value(subject_mention, ITSRDF.taIdentRef) == person
+    assert str(ds.value(ds.value(node, KG.objectMention), NIF.anchorOf)) == "Harbour Authority"
+    words = ds.value(node, KG.trigger)
+    assert (
+        str(ds.value(words, NIF.anchorOf)) == "Dara Quill, a spokeswoman for the Harbour Authority"
+    )
+    sentence = ds.value(node, KG.evidence)
+    assert (sentence, RDF.type, NIF.Sentence) in ds
+    assert str(ds.value(sentence, NIF.anchorOf)) == extraction.document.text
+
+
+def test_relation_statements_conform_to_the_shapes() -> None:
+    from kg.validate import validate_graph
+
+    extraction, resolution = _relation_extraction()
+    mapper = Mapper(Lexicon.load(), BASE)
+    ds = Graph()
+    for s, p, o, _g in mapper.document_quads(extraction, resolution):
+        ds.add((s, p, o))
+    for entity in resolution.entities.values():
+        for triple in mapper.entity_triples(entity):
+            ds.add(triple)
+    report = validate_graph(ds)
+    assert report.conforms, report.text
+    # the statement must agree with the direct triple it reifies
+    ds.remove((None, SCHEMA.worksFor, None))
+    report = validate_graph(ds)
+    assert not report.conforms and "reifies" in report.text

@@ -1,4 +1,4 @@
-"""Extraction: from a parsed article to mentions, events and quantity claims.
+"""Extraction: from a parsed article to mentions, events, quantity claims and relations.
 
 The extractors read spaCy ``Doc`` objects and return the plain dataclasses of
 :mod:`kg.model`; nothing here knows about RDF.
@@ -12,6 +12,7 @@ from kg.extract.common import quote_spans, sentence_span
 from kg.extract.entities import entity_mentions, nominal_mentions
 from kg.extract.events import EventExtractor
 from kg.extract.quantities import quantity_claims
+from kg.extract.relations import extract_relations
 from kg.extract.timex import normalise_date
 from kg.lexicon import Lexicon
 from kg.model import Document, Extraction, Mention
@@ -55,12 +56,14 @@ class Extractor:
                     )
                 )
         sentences = [sentence_span(sent.root) for sent in doc.sents if sent.text.strip()]
+        every = sorted([*mentions, *groups], key=lambda m: (m.start, m.end))
         return Extraction(
             document=document,
-            mentions=sorted([*mentions, *groups], key=lambda m: (m.start, m.end)),
+            mentions=every,
             events=events,
             claims=claims,
             sentences=sentences,
+            relations=extract_relations(doc, every),
         )
 
 

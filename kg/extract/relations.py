@@ -31,11 +31,11 @@ Word lists are module constants and ``kg/data/relations-*.txt``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.extract.common import word_list
+from kg.model import Relation
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -50,6 +50,7 @@ RELATION_TYPES = (
     "basedIn",
     "killed",
     "nationality",
+    "partOf",
 )
 PERSON = frozenset({"PERSON"})
 ORG = frozenset({"ORG"})
@@ -118,6 +119,15 @@ LEADER_TITLES = frozenset({
 """Heads of a state: "president of the United States" is not where the person lives."""
 UNIT_NOUNS = frozenset({"wing", "arm", "faction", "cell", "brigade", "militia"})
 """Parts of an armed group: a spokesperson of "the group's armed wing" is a member."""
+PART_NOUNS = UNIT_NOUNS | {"branch", "subsidiary", "affiliate", "division", "offshoot"}
+"""Nouns that make an organisation part of another ("X, the armed wing of Y", "Y's
+subsidiary X") -> ``partOf``."""
+ORG_NOUNS = frozenset({
+    "group", "organization", "organisation", "movement", "party", "militia", "company",
+    "firm", "union", "agency", "network", "faction",
+})  # fmt: skip
+"""Nouns by which an article refers back to an organisation it has named ("the group's armed
+wing"): within a sentence they stand for the organisation named last before them."""
 SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "worksFor": (PERSON, ORG),
     "memberOf": (PERSON, ORG),
@@ -126,26 +136,10 @@ SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "locatedIn": (PLACE, REGION | ORG),
     "killed": (KILLERS, PERSON),
     "nationality": (PERSON, frozenset({"NORP"})),
+    "partOf": (ORG, ORG),
 }
 """Labels of head and tail for each relation type.  A place may carry an organisation label
 where the model got it wrong ("the Oslo-based ..." with Oslo tagged ORG); the rules decide."""
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A typed, directed relation between two mentions of one sentence.
-
-    ``head`` and ``tail`` are the character spans of the mentions (``worksFor``: person ->
-    organisation; ``killed``: killer -> victim; ``locatedIn``: part -> whole); ``evidence`` is
-    the text that states it.
-    """
-
-    type: str
-    head: tuple[int, int]
-    tail: tuple[int, int]
-    sentence: tuple[int, int]
-    confidence: float
-    evidence: str
 
 
 def extract_relations(doc: Doc, mentions: list[Mention]) -> list[Relation]:
@@ -289,15 +283,20 @@ class _Finder:
                 found = [m]
             elif t.lower_ in PERSONAL_PRONOUNS and t.pos_ == "PRON" and "PERSON" in labels:
                 found = self._antecedent(t, avoid)
+            elif "ORG" in labels and t.i not in self.denotes and _org_reference(t):
+                found = self._antecedent(t, avoid, "ORG")
             else:
                 found = self.denotes.get(t.i, [])
             out += [f for f in found if f.label in labels and f not in out and f not in avoid]
         return out
 
-    def _antecedent(self, pronoun: Token, avoid: tuple[Mention, ...]) -> list[Mention]:
+    def _antecedent(
+        self, pronoun: Token, avoid: tuple[Mention, ...], label: str = "PERSON"
+    ) -> list[Mention]:
+        """The mention of ``label`` named last before ``pronoun`` in its sentence."""
         sent = pronoun.sent
         for m in reversed(self.mentions):
-            if m.label != "PERSON" or m in avoid or m.end > pronoun.idx:
+            if m.label != label or m in avoid or m.end > pronoun.idx:
                 continue
             if self.anchor[m.key].sent == sent:
                 return [m]
@@ -312,25 +311,25 @@ class _Finder:
             return [(m, False) for m in direct]
         out: list[tuple[Mention, bool]] = []
         if tok.pos_ in {"NOUN", "PROPN"} and tok.i not in self.at:
+            named = self._named_after(tok)  # "the group's armed wing, al-Qassam Brigades"
+            if named is not None and named.label in labels:
+                out.append((named, False))
             for child in tok.children:
                 if child.dep_ in {"poss", "compound", "nmod"}:
                     out += [(m, True) for m in self.refs(child, labels)]
                 elif child.dep_ == "prep" and child.lower_ == "of":
                     out += [(m, True) for g in _pobjs(child) for m in self.refs(g, labels)]
-            if not out:  # "the group's armed wing, al-Qassam Brigades", hung elsewhere
-                right = tok.right_edge.i + 1
-                if right + 1 < len(self.doc) and self.doc[right].text == ",":
-                    nxt = right + 1
-                    if self.doc[nxt].lower_ == "the" and nxt + 1 < len(self.doc):
-                        nxt += 1
-                    m = self.at.get(nxt)
-                    if m is not None and m.label in labels:
-                        out.append((m, False))
         return out
 
     # ------------------------------------------------------------------ output
     def add(
-        self, kind: str, head: Mention, tail: Mention, confidence: float, *tokens: Token
+        self,
+        kind: str,
+        head: Mention,
+        tail: Mention,
+        confidence: float,
+        *tokens: Token,
+        role: str = "",
     ) -> None:
         heads, tails = SIGNATURES[kind]
         if head.key == tail.key or head.label not in heads or tail.label not in tails:
@@ -344,12 +343,23 @@ class _Finder:
             return  # "the Israel-Hamas war", "U.S.-Soviet talks": a pair, not a relation
         starts = [head.start, tail.start, *(t.idx for t in tokens)]
         ends = [head.end, tail.end, *(t.idx + len(t.text) for t in tokens)]
-        evidence = self.doc.text[min(starts) : max(ends)]
+        span = (min(starts), max(ends))
         key = (kind, head.key, tail.key)
         old = self.found.get(key)
-        if old is None or old.confidence < confidence:
+        if (
+            old is None
+            or old.confidence < confidence
+            or (old.confidence == confidence and role and not old.role)
+        ):
             self.found[key] = Relation(
-                kind, head.key, tail.key, head.sentence, round(confidence, 2), evidence
+                kind,
+                head.key,
+                tail.key,
+                head.sentence,
+                round(confidence, 2),
+                self.doc.text[span[0] : span[1]],
+                span,
+                role or (old.role if old else ""),
             )
 
     def run(self) -> list[Relation]:
@@ -372,6 +382,8 @@ class _Finder:
                 self._home(tok)
             if lemma in HQ_NOUNS:
                 self._headquarters(tok)
+            if tok.pos_ == "NOUN" and lemma in PART_NOUNS:
+                self._part(tok)
         for m in self.mentions:
             if m.label in PERSON:
                 self._titled_name(m)
@@ -426,7 +438,8 @@ class _Finder:
             elif m.label in ORG:
                 if roles or mod.dep_ == "poss":
                     kind = self._work_type(roles, mod)
-                    self._work(kind, p, m, 0.6 if via_owner else 0.75, desc)
+                    conf = 0.6 if via_owner else 0.75
+                    self._work(kind, p, m, conf, desc, role=self._role_text(desc, p))
             elif m.label in REGION and mod.dep_ in {"poss", "compound", "nmod"}:
                 self.add("livesIn", p, m, 0.55 if via_owner else 0.65, desc)
 
@@ -436,7 +449,8 @@ class _Finder:
             if word in WORK_PREPS and (role or word in {"of", "at", "with"}):
                 for m, via_owner in self.owners(pobj, ORG):
                     conf = (0.7 if role else 0.55) - (0.1 if via_owner else 0.0)
-                    self._work(self._work_type([role], pobj), p, m, conf, desc, prep)
+                    kind = self._work_type([role], pobj)
+                    self._work(kind, p, m, conf, desc, prep, role=self._role_text(desc, p))
             residence = role in self.residence
             if (word in {"of", "from"} and role not in LEADER_TITLES) or (
                 word in {"in", "at"} and residence
@@ -451,10 +465,12 @@ class _Finder:
                     for v in self.refs(pobj, PERSON, (p,)):
                         self.add("killed", p, v, 0.8, desc)
 
-    def _work(self, kind: str, p: Mention, org: Mention, conf: float, *tokens: Token) -> None:
+    def _work(
+        self, kind: str, p: Mention, org: Mention, conf: float, *tokens: Token, role: str = ""
+    ) -> None:
         """The person works for the organisation and for the one it belongs to ("Bergen
         University's Law School")."""
-        self.add(kind, p, org, conf, *tokens)
+        self.add(kind, p, org, conf, *tokens, role=role)
         for child in self.anchor[org.key].children:
             parent = self.at.get(child.i)
             if (
@@ -463,7 +479,7 @@ class _Finder:
                 and parent is not org
                 and parent.label in ORG
             ):
-                self.add(kind, p, parent, conf - 0.1, *tokens)
+                self.add(kind, p, parent, conf - 0.1, *tokens, role=role)
 
     def _titled_name(self, p: Mention) -> None:
         """'FBI spokesman Ned Carver', 'Coast Guard Lt. Ida Berg', 'Oslo surgeon X', read
@@ -487,7 +503,9 @@ class _Finder:
             return
         words = {r.lower_.rstrip(".") for r in roles}
         if other.label in ORG:
-            self._work(self._work_type(sorted(words), roles[0]), p, other, 0.65, *roles)
+            kind = self._work_type(sorted(words), roles[0])
+            role = " ".join(r.text for r in reversed(roles) if r.lower_.rstrip(".") in self.roles)
+            self._work(kind, p, other, 0.65, *roles, role=role)
         elif other.label in REGION and not words & LEADER_TITLES:
             self.add("livesIn", p, other, 0.55, *roles)
         elif other.label == "NORP":
@@ -511,6 +529,59 @@ class _Finder:
                 for t in places:
                     for m in self.refs(t, REGION):
                         self.add("basedIn", org, m, 0.7, noun)
+
+    def _role_text(self, desc: Token, p: Mention) -> str:
+        """The role a descriptor word names, with the role words before it ("assistant
+        product manager", "deputy secretary"); "" when it is no role noun (the name itself,
+        "a Republican")."""
+        if desc.i in self.at or desc.lemma_.casefold() not in self.roles | self.member_roles:
+            return ""
+        return self._noun_phrase(desc)
+
+    def _noun_phrase(self, noun: Token) -> str:
+        """The noun with the adjectives and nouns written right before it ("armed wing")."""
+        start = noun.i
+        for child in reversed(list(noun.lefts)):
+            if child.i != start - 1 or child.i in self.at:
+                break
+            if child.dep_ not in {"compound", "amod"} or child.pos_ not in {"NOUN", "ADJ"}:
+                break
+            start = child.i
+        return self.doc[start : noun.i + 1].text
+
+    def _part(self, noun: Token) -> None:
+        """'X, the armed wing of Y', 'Y's armed wing, X', 'the group's armed wing, X' (the
+        group named before): X is part of Y."""
+        parents: list[Mention] = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                parents += self.refs(child, ORG)
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                parents += [m for g in _pobjs(child) for m in self.refs(g, ORG)]
+        if not parents:
+            return
+        units = [m for m in self.denotes.get(noun.i, []) if m.label in ORG]
+        after = self._named_after(noun)
+        if after is not None and after.label in ORG and after not in units:
+            units.append(after)
+        role = self._noun_phrase(noun)
+        for unit in units:
+            for parent in parents:
+                self.add("partOf", unit, parent, 0.75, noun, role=role)
+
+    def _named_after(self, noun: Token) -> Mention | None:
+        """The mention written right after the noun's phrase and a comma ("the group's armed
+        wing, al-Qassam Brigades"), when the parse hung it elsewhere."""
+        right = noun.right_edge.i + 1
+        if right + 1 >= len(self.doc) or self.doc[right].text != ",":
+            return None
+        nxt = right + 1
+        if self.doc[nxt].lower_ == "the" and nxt + 1 < len(self.doc):
+            nxt += 1
+        m = self.at.get(nxt)
+        if m is None or self.spans[m.key].start != nxt:
+            return None
+        return m
 
     def _work_type(self, roles: list[str], via: Token) -> str:
         if any(r in self.member_roles for r in roles):
@@ -924,6 +995,17 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         word_list("relations-member-roles"),
         word_list("relations-residence"),
         word_list("relations-roles") | word_list("titles"),
+    )
+
+
+def _org_reference(tok: Token) -> bool:
+    """'the group', 'its': words that refer back to an organisation named before."""
+    if tok.pos_ == "PRON":
+        return tok.lower_ == "its"
+    return (
+        tok.pos_ == "NOUN"
+        and tok.lemma_.casefold() in ORG_NOUNS
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
     )
 
 
