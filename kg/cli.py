@@ -569,6 +569,36 @@ def eval_events(wikievents: Path, limit: int | None, as_json: bool, model: str) 
     _print_scores(evaluate_events(wikievents, limit=limit, model=model), as_json)
 
 
+@eval_group.command(name="relations")
+@click.option(
+    "--conll04",
+    "conll04",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CoNLL04 JSON (SpERT format).",
+)
+@click.option(
+    "--gold-entities",
+    is_flag=True,
+    help="Give the extractor the gold entity spans instead of kg's own entities.",
+)
+@click.option("--limit", type=click.IntRange(1), help="Only the first N sentences.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: precision, recall, f1, per_type."
+)
+@model_option
+@handle_errors
+def eval_relations(
+    conll04: Path, gold_entities: bool, limit: int | None, as_json: bool, model: str
+) -> None:
+    """Relations against CoNLL04: strict micro P/R/F1 (both spans exact, entity types ignored),
+    per relation (Work_For Live_In Located_In OrgBased_In Kill)."""
+    from kg.evaluate_relations import evaluate_relations
+
+    result = evaluate_relations(conll04, limit, gold_entities=gold_entities, model=model)
+    _print_scores(result, as_json)
+
+
 @main.command()
 @store_option
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import main
 from kg.errors import InputError
 from kg.evaluate import score
 from kg.evaluate_relations import (
@@ -177,3 +179,30 @@ def test_dev_slice_numbers_are_consistent() -> None:
         _consistent(result)
         assert result["sentences"] == 30 and result["gold"] == expected_gold
         assert result["correct"] > 0
+
+
+@pytest.mark.slow
+def test_eval_relations_command(tiny: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    args = ["eval", "relations", "--conll04", str(tiny)]
+    result = runner.invoke(main, [*args, "--gold-entities", "--json"])
+    assert result.exit_code == 0, result.output
+    numbers = json.loads(result.output)
+    # with the gold entities every relation of the tiny file is found, and nothing else
+    assert (numbers["correct"], numbers["predicted"], numbers["gold"]) == (4, 4, 4)
+    assert (numbers["precision"], numbers["recall"], numbers["f1"]) == (1.0, 1.0, 1.0)
+    assert set(numbers["per_type"]) == {"Work_For", "Kill", "Located_In", "OrgBased_In"}
+    assert numbers["entities"] == "gold"
+    first = json.loads(
+        runner.invoke(main, [*args, "--gold-entities", "--limit", "1", "--json"]).output
+    )
+    assert (first["sentences"], first["gold"], first["correct"]) == (1, 1, 1)
+    table = runner.invoke(main, args)
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert any(line.split("│")[1].strip() == "ALL" for line in lines if "│" in line)
+    assert "entities: kg" in table.stdout
+    missing = runner.invoke(main, ["eval", "relations", "--conll04", str(tmp_path / "none.json")])
+    assert missing.exit_code == 2 and "no such CoNLL04 JSON file" in missing.output
+    no_file = runner.invoke(main, ["eval", "relations"])
+    assert no_file.exit_code == 2 and "--conll04" in no_file.output
