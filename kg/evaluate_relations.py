@@ -12,15 +12,19 @@ entities as mentions, and runs :func:`kg.extract.relations.extract_relations`.
 Scoring is strict micro precision/recall/F1 (:func:`kg.evaluate.score`): a relation is right
 when its type and the token spans of both its head and its tail equal a gold relation's.
 Entity *types* are ignored.  A predicted span counts in gold tokens: a mention that starts or
-ends inside a gold token ("Ruiz" in the token "Ruiz.") covers that whole token.  The result
-also carries ``overlap_f1``, a diagnostic where overlapping spans count: the gap between the
-two is what the data set's span conventions cost (CoNLL04 writes "President Lincoln", "Mrs.
-Vik", "The Associated Press" and often "Salem , Ore." as one place; kg's mentions leave out
-titles, honorifics and "the", and keep the town and the state apart).
+ends inside a gold token ("Ruiz" in the token "Ruiz.") covers that whole token.
+
+Span conventions.  kg's mentions leave out titles and honorifics ("Lincoln" in "President
+Lincoln") and keep a town and its state apart ("Concord" and "Mass.", with Concord located in
+Mass.).  CoNLL04 writes "President Lincoln" and "Mrs. Vik" as the name, and the birthplace in
+"born in Concord , Mass." as one place.  With kg's entities, :func:`conll04_relations` writes
+kg's relations with CoNLL04's spans before scoring; the result also carries ``f1_kg_spans``,
+the F1 with kg's spans as they are, and ``overlap_f1``, a diagnostic where overlapping spans
+count.  With the gold entities nothing is rewritten.
 
 The one mapping from kg's relation types to CoNLL04 labels is :data:`CONLL04_RELATION`;
-kg relations it does not list (``nationality``) are not scored.  Gold entities of type Other
-(MISC) are never related by kg's rules.
+kg relations it does not list (``nationality``, ``partOf``) are not scored.  Gold entities of
+type Other (MISC) are never related by kg's rules.
 
 >>> tokens_text(["Boston", ",", "Mass."])
 ('Boston , Mass.', [(0, 6), (7, 8), (9, 14)])
@@ -50,9 +54,12 @@ CONLL04_RELATION = {
     "locatedIn": "Located_In",
     "basedIn": "OrgBased_In",
     "killed": "Kill",
+    "reportsFrom": "OrgBased_In",
 }
 """kg relation type -> CoNLL04 relation label.  CoNLL04's Work_For covers membership too
-("a member of the party", "deputy leader of the union"), so ``memberOf`` counts as Work_For."""
+("a member of the party", "deputy leader of the union"), so ``memberOf`` counts as Work_For;
+its OrgBased_In covers the news agency of a dateline ("BANGKOK, Thailand (AP)"), which kg
+calls ``reportsFrom``."""
 
 GOLD_ENTITY_LABEL = {"Peop": "PERSON", "Org": "ORG", "Loc": "GPE", "Other": "MISC"}
 """CoNLL04 entity type -> kg (OntoNotes) label, for scoring with the gold entities."""
@@ -163,23 +170,101 @@ def gold_mentions(doc: Doc, sentence: Conll04Sentence) -> list[Mention]:
 
 
 def predicted_relations(
-    sentence: Conll04Sentence, doc: Doc, *, gold_entities: bool = False
+    sentence: Conll04Sentence,
+    doc: Doc,
+    *,
+    gold_entities: bool = False,
+    conventions: bool = True,
 ) -> tuple[set[Span], list[Relation]]:
-    """kg's relations in one parsed sentence, as scored spans (and as found)."""
+    """kg's relations in one parsed sentence, as scored spans (and as found).
+
+    With kg's entities and ``conventions``, the spans are written as CoNLL04 writes them
+    (:func:`conll04_relations`); without, as kg found them.
+    """
     from kg.extract.entities import entity_mentions
     from kg.extract.relations import extract_relations
 
     mentions = gold_mentions(doc, sentence) if gold_entities else entity_mentions(doc)
     relations = extract_relations(doc, mentions)
     _text, spans = tokens_text(sentence.tokens)
+    written = (
+        conll04_relations(doc, mentions, relations)
+        if conventions and not gold_entities
+        else [(r.type, r.head, r.tail) for r in relations]
+    )
     out: set[Span] = set()
-    for rel in relations:
-        label = CONLL04_RELATION.get(rel.type)
-        head = token_range(spans, *rel.head)
-        tail = token_range(spans, *rel.tail)
+    for kind, h, t in written:
+        label = CONLL04_RELATION.get(kind)
+        head = token_range(spans, *h)
+        tail = token_range(spans, *t)
         if label and head and tail:
             out.add(relation_span(sentence.id, head, tail, label))
     return out, relations
+
+
+CONLL04_NAME_TITLES = frozenset({
+    "president", "king", "queen", "prince", "princess", "emperor", "empress", "archduke",
+    "pope", "rev.", "gen.",
+})  # fmt: skip
+"""Titles CoNLL04 writes as part of a person's name ("President Lincoln", "Prince Norodom
+Sihanouk", "Rev. Martin Luther King"), besides the honorifics of ``kg/data/honorifics.txt``
+("Mrs. Vik", "Dr. Lee DeForest").  Other titles it leaves out ("Gov.", "Sen.", "Judge", "Foreign
+Minister"), as kg does."""
+
+
+BIRTH_WORDS = (frozenset({"born", "died"}), frozenset({"in", "near"}))
+"""'born in', 'died near': CoNLL04 writes the place after them, "Concord , Mass.", as one."""
+
+
+def conll04_names(doc: Doc, mentions: list[Mention]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each mention's span with the honorifics and :data:`CONLL04_NAME_TITLES` written right
+    before a person's name."""
+    from kg.extract.common import word_list
+
+    titles = word_list("honorifics") | CONLL04_NAME_TITLES
+    written: dict[tuple[int, int], tuple[int, int]] = {}
+    for m in mentions:
+        start = m.start
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if m.label == "PERSON" and span is not None:
+            i = span.start - 1
+            while i >= 0 and doc[i].text[:1].isupper() and doc[i].lower_ in titles:
+                start = doc[i].idx
+                i -= 1
+        written[m.key] = (start, m.end)
+    return written
+
+
+def conll04_relations(
+    doc: Doc, mentions: list[Mention], relations: list[Relation]
+) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    """kg's relations with their mentions' spans as CoNLL04 writes them (``(type, head,
+    tail)``, character spans).
+
+    * A person's name includes the honorifics and :data:`CONLL04_NAME_TITLES` written right
+      before it ("President Lincoln", "Mrs. Vik"); kg's person mentions leave them out (they
+      are the mention's ``titles``).
+    * A birthplace written "Town , State" after "born in" (:data:`BIRTH_WORDS`) is one place:
+      kg's town (which kg says is in the state) stands for the whole; kg's relations to the
+      state, and between the two, fall inside that one place and are not scored.
+    """
+    written = conll04_names(doc, mentions)
+    inside: set[tuple[int, int]] = set()
+    for rel in relations:
+        if rel.type != "locatedIn" or doc.text[rel.head[1] : rel.tail[0]].strip() != ",":
+            continue
+        town = doc.char_span(*rel.head, alignment_mode="expand")
+        if town is None or town.start < 2:
+            continue
+        verb, prep = doc[town.start - 2], doc[town.start - 1]
+        if verb.lower_ in BIRTH_WORDS[0] and prep.lower_ in BIRTH_WORDS[1]:
+            written[rel.head] = (rel.head[0], rel.tail[1])
+            inside.add(rel.tail)
+    return [
+        (r.type, written.get(r.head, r.head), written.get(r.tail, r.tail))
+        for r in relations
+        if r.head not in inside and r.tail not in inside
+    ]
 
 
 def evaluate_relations(
@@ -192,22 +277,29 @@ def evaluate_relations(
     """Strict micro P/R/F1 of kg's relations on a CoNLL04 file, overall and per label.
 
     With ``gold_entities`` the extractor gets the gold entity spans instead of kg's named
-    entities, which separates relation errors from entity errors.
+    entities, which separates relation errors from entity errors.  Each sentence is parsed
+    as kg parses an article (capitalised lines re-cased first).
     """
-    from kg.nlp import DEFAULT_MODEL, load_pipeline
+    from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
 
     sentences = read_conll04(path, limit)
     nlp = load_pipeline(model or DEFAULT_MODEL)
     gold: set[Span] = set()
     predicted: set[Span] = set()
-    texts = (tokens_text(s.tokens)[0] for s in sentences)
+    as_found: set[Span] = set()
+    texts = (truecase_headlines(tokens_text(s.tokens)[0]) for s in sentences)
     for sentence, doc in zip(sentences, nlp.pipe(texts, batch_size=64), strict=True):
         gold |= gold_relations(sentence)
         predicted |= predicted_relations(sentence, doc, gold_entities=gold_entities)[0]
+        if not gold_entities:
+            as_found |= predicted_relations(sentence, doc, conventions=False)[0]
     result = score(gold, predicted)
     result["sentences"] = len(sentences)
     result["entities"] = "gold" if gold_entities else "kg"
     result["matching"] = "strict spans, entity types ignored"
+    if not gold_entities:
+        result["matching"] += ", kg's spans written as CoNLL04 writes them"
+        result["f1_kg_spans"] = score(gold, as_found)["f1"]
     result["overlap_f1"] = overlap_f1(gold, predicted)
     return result
 
@@ -249,9 +341,13 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 __all__ = [
+    "BIRTH_WORDS",
+    "CONLL04_NAME_TITLES",
     "CONLL04_RELATION",
     "GOLD_ENTITY_LABEL",
     "Conll04Sentence",
+    "conll04_names",
+    "conll04_relations",
     "evaluate_relations",
     "gold_relations",
     "overlap_f1",

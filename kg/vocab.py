@@ -118,6 +118,7 @@ class KG(DefinedNamespace):
     roleName: URIRef
     nationality: URIRef
     killed: URIRef
+    reportsFrom: URIRef
     # mentions and documents
     mentionType: URIRef
     nominal: URIRef
@@ -160,6 +161,7 @@ RELATION_PROPERTIES: dict[str, URIRef] = {
     "partOf": SCHEMA.parentOrganization,
     "nationality": KG.nationality,
     "killed": KG.killed,
+    "reportsFrom": KG.reportsFrom,
 }
 """kg relation type (:data:`kg.extract.relations.RELATION_TYPES`) -> the property of the
 direct triple between the two entities: schema.org where it has one, else kg's own."""

@@ -201,8 +201,47 @@ def test_eval_relations_command(tiny: Path, tmp_path: Path) -> None:
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
     assert any(line.split("│")[1].strip() == "ALL" for line in lines if "│" in line)
-    assert "entities: kg" in table.stdout
+    assert "entities: kg" in table.stdout and "f1_kg_spans" in table.stdout
     missing = runner.invoke(main, ["eval", "relations", "--conll04", str(tmp_path / "none.json")])
     assert missing.exit_code == 2 and "no such CoNLL04 JSON file" in missing.output
     no_file = runner.invoke(main, ["eval", "relations"])
     assert no_file.exit_code == 2 and "--conll04" in no_file.output
+
+
+def test_kg_spans_written_as_conll04_writes_them() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from kg.evaluate_relations import conll04_relations
+    from kg.model import Mention, Relation
+
+    tokens = words("Ana Ruiz was born in Salem , Ore. , and shot President Ivo Kral .")
+    text, spans = tokens_text(tokens)
+    doc = Doc(spacy.blank("en").vocab, words=tokens)
+    sentence = (0, len(text))
+
+    def m(name: str, label: str) -> Mention:
+        start = text.index(name)
+        return Mention(start, start + len(name), name, label, sentence)
+
+    ruiz, salem, ore, kral = (
+        m("Ana Ruiz", "PERSON"), m("Salem", "GPE"), m("Ore.", "GPE"), m("Ivo Kral", "PERSON")
+    )  # fmt: skip
+
+    def rel(kind: str, head: Mention, tail: Mention) -> Relation:
+        return Relation(kind, head.key, tail.key, sentence, 0.7, "")
+
+    found = [
+        rel("livesIn", ruiz, salem),
+        rel("livesIn", ruiz, ore),
+        rel("locatedIn", salem, ore),
+        rel("killed", ruiz, kral),
+    ]
+    written = conll04_relations(doc, [ruiz, salem, ore, kral], found)
+    as_text = {(k, text[h[0] : h[1]], text[t[0] : t[1]]) for k, h, t in written}
+    # the birthplace is one place; the title is part of the name
+    assert as_text == {
+        ("livesIn", "Ana Ruiz", "Salem , Ore."),
+        ("killed", "Ana Ruiz", "President Ivo Kral"),
+    }
+    assert token_range(spans, *written[0][2]) == (5, 8)

@@ -170,8 +170,9 @@ def test_organisation_before_role_and_name(rels) -> None:
 
 @pytest.mark.slow
 def test_x_based_organisation(rels) -> None:
-    # the model tags Oslo as an organisation here: "-based" says it is a place
-    assert rels("The Oslo-based Fjord Institute published the report on Tuesday.") == {
+    # a model may tag Oslo as an organisation here: "-based" says it is a place
+    text = "The Oslo-based Fjord Institute published the report on Tuesday."
+    assert rels(text, ("Oslo", "ORG"), ("Fjord Institute", "ORG")) == {
         ("basedIn", "Fjord Institute", "Oslo")
     }
 
@@ -331,3 +332,77 @@ def test_the_group_is_the_organisation_named_before_and_roles_are_kept(nlp) -> N
     # a member of the wing is a member of the group, less surely
     assert found[("memberOf", "Yusuf Demir", "Harbour Front")].confidence < spokesperson.confidence
     assert found[("memberOf", "Yusuf Demir", "Harbour Front")].role == "spokesperson"
+
+
+@pytest.mark.slow
+def test_a_dateline_says_where_the_agency_reports_from(nlp, rels) -> None:
+    text = "OSLO, Norway (NTB) -- The fjord froze over on Monday."
+    given = (("OSLO", "GPE"), ("Norway", "GPE"), ("NTB", "ORG"))
+    assert rels(text, *given) == {
+        ("reportsFrom", "NTB", "OSLO"),
+        ("reportsFrom", "NTB", "Norway"),
+        ("locatedIn", "OSLO", "Norway"),
+    }
+    doc = nlp(text)
+    dateline = [r for r in extract_relations(doc, [mention(doc, t, lb) for t, lb in given])]
+    assert {r.role for r in dateline if r.type == "reportsFrom"} == {"dateline"}
+    text = "(Text) Bergen, March 3 (NTB) -- The ferry left on time."
+    assert ("reportsFrom", "NTB", "Bergen") in rels(text, ("Bergen", "GPE"), ("NTB", "ORG"))
+    # an acronym in parentheses inside a sentence is no dateline
+    text = "Officials of the Nordic Bank (NB) met in Oslo on Monday."
+    found = rels(text, ("Nordic Bank", "ORG"), ("NB", "ORG"), ("Oslo", "GPE"))
+    assert not {r for r in found if r[0] == "reportsFrom"}
+
+
+@pytest.mark.slow
+def test_places_in_places_whatever_the_parse(rels) -> None:
+    text = "The storm hit Voss in the western part of Norway on Monday."
+    assert ("locatedIn", "Voss", "Norway") in rels(text, ("Voss", "GPE"), ("Norway", "GPE"))
+    text = "Floods closed roads in Voss, Odda and Eidfjord in western Norway."
+    places = [("Voss", "GPE"), ("Odda", "GPE"), ("Eidfjord", "GPE"), ("Norway", "GPE")]
+    found = rels(text, *places)
+    assert {("locatedIn", town, "Norway") for town in ("Voss", "Odda", "Eidfjord")} <= found
+    # a place, the town it is in and its region, written with commas: not a list
+    text = "Harbour Depot, Odda, Hordaland; and Lake Camp, Voss."
+    found = rels(
+        text, ("Harbour Depot", "FAC"), ("Odda", "GPE"), ("Hordaland", "GPE"), ("Lake Camp", "FAC"),
+        ("Voss", "GPE"),
+    )  # fmt: skip
+    assert {("locatedIn", "Harbour Depot", "Odda"), ("locatedIn", "Odda", "Hordaland")} <= found
+
+
+@pytest.mark.slow
+def test_names_the_model_mislabels(rels) -> None:
+    # an age and a personal role say Harrington is a person, whatever the label
+    text = "Harrington, 58, a professor at the Bergen Institute, retired on Monday."
+    found = rels(text, ("Harrington", "ORG"), ("Bergen Institute", "ORG"))
+    assert ("worksFor", "Harrington", "Bergen Institute") in found
+    # the victim of an assassination is a person
+    text = "Tomas Brandt was convicted of the assassination of Lind in 1990."
+    assert ("killed", "Tomas Brandt", "Lind") in rels(
+        text, ("Tomas Brandt", "PERSON"), ("Lind", "GPE")
+    )
+    # "the Ridge Brigades" is an organisation
+    text = "Yusuf Demir, a member of the Ridge Brigades, was arrested."
+    assert ("memberOf", "Yusuf Demir", "Ridge Brigades") in rels(
+        text, ("Yusuf Demir", "PERSON"), ("Ridge Brigades", "PERSON")
+    )
+
+
+@pytest.mark.slow
+def test_roles_further_away(rels) -> None:
+    text = "Ida Berg, vice president of daytime programs for Nordic Broadcasting, said so."
+    assert ("worksFor", "Ida Berg", "Nordic Broadcasting") in rels(
+        text, ("Ida Berg", "PERSON"), ("Nordic Broadcasting", "ORG")
+    )
+    text = "Ole Dahl was acting comptroller at the Bergen Institute when he left."
+    assert ("worksFor", "Ole Dahl", "Bergen Institute") in rels(
+        text, ("Ole Dahl", "PERSON"), ("Bergen Institute", "ORG")
+    )
+    text = "Two days later, doctors operated on Lind's assassin, Tomas Brandt, who was wounded."
+    assert ("killed", "Tomas Brandt", "Lind") in rels(
+        text, ("Lind", "PERSON"), ("Tomas Brandt", "PERSON")
+    )
+    text = "Tove Lund won in Oregon, the home state of her husband, Erik Lund."
+    found = rels(text, ("Tove Lund", "PERSON"), ("Oregon", "GPE"), ("Erik Lund", "PERSON"))
+    assert ("livesIn", "Erik Lund", "Oregon") in found

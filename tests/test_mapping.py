@@ -298,3 +298,13 @@ def test_relation_statements_conform_to_the_shapes() -> None:
     ds.remove((None, SCHEMA.worksFor, None))
     report = validate_graph(ds)
     assert not report.conforms and "reifies" in report.text
+
+
+def test_every_relation_type_has_one_property() -> None:
+    from kg.extract.relations import RELATION_TYPES
+    from kg.vocab import RELATION_PROPERTIES
+
+    assert set(RELATION_PROPERTIES) == set(RELATION_TYPES)
+    assert len(set(RELATION_PROPERTIES.values())) == len(RELATION_PROPERTIES)
+    assert RELATION_PROPERTIES["worksFor"] == SCHEMA.worksFor
+    assert RELATION_PROPERTIES["partOf"] == SCHEMA.parentOrganization

@@ -6,17 +6,32 @@ name ("FBI spokesman Ned Carver"), the attribute of a copula ("X is a lawyer") a
 pronouns ("Booth, who ...").  The rules look at what hangs on those words:
 
 * a role noun with an organisation ("a spokeswoman for the Harbour Authority", "FBI spokesman
-  X", "the bank's engineer X", "X, president of Y", "X of Y") -> ``worksFor``, or ``memberOf``
-  for membership roles ("a member of", "militant") and for a group's armed wing;
+  X", "the bank's engineer X", "X, president of Y", "X of Y", "X was comptroller at Y", "vice
+  president of daytime programs for Y") -> ``worksFor``, or ``memberOf`` for membership roles
+  ("a member of", "militant", "candidate") and for a group's armed wing; the role is kept
+  ("spokesperson");
+* an organisation that is part of another ("X, the armed wing of Y", "Y's armed wing, X",
+  "the group's armed wing, X" with the group named before) -> ``partOf``;
 * a person with a place ("X of Y", "a resident / native of Y", "X, who lives in Y", "born in
-  Y", "Oslo surgeon X", "his Iowa hometown") -> ``livesIn``; a demonym -> ``nationality``;
-* an organisation with a place ("the Oslo-based X", "X, based in Y", "X of Y", "X in Y", "Y's
-  X", "the U.S. State Department") -> ``basedIn``;
-* a place with a place ("Boston, Mass.", "Marin County in California", "X, a town in Y") ->
-  ``locatedIn``;
+  Y", "Oslo surgeon X", "his Iowa hometown", "Y, the home state of X") -> ``livesIn``; a
+  demonym -> ``nationality``;
+* an organisation with a place ("the Oslo-based X", "X, based in Y", "X of Y", "Y's X", "the
+  U.S. State Department", "X headquarters in Y") -> ``basedIn``;
+* a place with a place ("Boston, Mass.", "GSA Depot, Watertown, Mass.", "Kassala in eastern
+  Sudan", "A, B and C in southeast Texas", "X, a town in Y") -> ``locatedIn``;
 * killing verbs and nouns with their agent and victim: active, passive, relative clauses
   ("Booth, who assassinated Lincoln"), gerunds ("convicted of killing X"), "Y's assassin X",
-  "convicted of Y's murder" -> ``killed``.
+  "convicted of Y's murder" -> ``killed``;
+* a dateline ("BANGKOK, Thailand (AP) --", "(Text) Sofia, February 15 (BTA) --"): the news
+  agency -> ``reportsFrom`` each place.
+
+The model's label of a name is checked against what the sentence says of it before the rules
+run: a name with an age, "who", a personal role in apposition or a title ("Harrington, 58,
+a professor", "Prince X"), or the victim of a killing, is a person; a name ending in an
+organisation word ("the Ridge Brigades") or written before a job and a person ("Edison
+spokesman Kevin Kelly") is an organisation; one ending in a facility word ("Andrews Air
+Force Base") is a place.  "the group" and "its" stand for the organisation named last before
+them in the sentence.
 
 Afterwards a place relation is passed up the places its place is in ("of Salem, Ore." gives
 Salem and Ore.), and an acronym written next to an organisation ("the Nordic Workers Union
@@ -25,22 +40,22 @@ read from the words: "FBI spokesman X", "X, the spokesperson of ...", "A killed 
 
 Confidence is a rule's precision class, not a calibrated probability: 0.85-0.9 for explicit
 verbs ("killed", "was born in", "-based"), 0.7-0.8 for appositions, titles and "A, B"
-places, 0.5-0.65 for bare "X of Y", possessives, alleged killings and inferred chains.
-Word lists are module constants and ``kg/data/relations-*.txt``.
+places, 0.5-0.65 for bare "X of Y", possessives, alleged killings, datelines and inferred
+chains.  Word lists are module constants and ``kg/data/relations-*.txt``.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.extract.common import word_list
-from kg.model import Relation
+from kg.model import Mention, Relation
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-    from kg.model import Mention
 
 RELATION_TYPES = (
     "worksFor",
@@ -51,6 +66,7 @@ RELATION_TYPES = (
     "killed",
     "nationality",
     "partOf",
+    "reportsFrom",
 )
 PERSON = frozenset({"PERSON"})
 ORG = frozenset({"ORG"})
@@ -122,12 +138,44 @@ UNIT_NOUNS = frozenset({"wing", "arm", "faction", "cell", "brigade", "militia"})
 PART_NOUNS = UNIT_NOUNS | {"branch", "subsidiary", "affiliate", "division", "offshoot"}
 """Nouns that make an organisation part of another ("X, the armed wing of Y", "Y's
 subsidiary X") -> ``partOf``."""
+AREA_NOUNS = frozenset({
+    "part", "region", "area", "outskirts", "suburb", "suburbs", "state", "province", "county",
+    "district", "city", "town", "village", "corner", "tip", "coast", "edge", "heart", "center",
+    "centre", "north", "south", "east", "west", "northeast", "northwest", "southeast",
+    "southwest",
+})  # fmt: skip
+"""Nouns between "in" and the place that contains ("in the southeastern part of Rwanda")."""
 ORG_NOUNS = frozenset({
     "group", "organization", "organisation", "movement", "party", "militia", "company",
     "firm", "union", "agency", "network", "faction",
 })  # fmt: skip
 """Nouns by which an article refers back to an organisation it has named ("the group's armed
 wing"): within a sentence they stand for the organisation named last before them."""
+ORG_HEADS = frozenset({
+    "agency", "army", "association", "bank", "brigade", "brigades", "church", "co", "college",
+    "commission", "committee", "company", "corp", "corporation", "council", "court",
+    "department", "federation", "forces", "foundation", "front", "group", "guard", "inc",
+    "institute", "league", "ministry", "movement", "network", "organization", "organisation",
+    "party", "police", "service", "union", "university",
+})  # fmt: skip
+"""Last words of organisation names, which the model may tag as people or places."""
+PERSON_TITLES = frozenset({
+    "president", "prince", "princess", "premier", "sen.", "gen.", "gov.", "rep.", "sheikh",
+    "emir", "pope", "archduke", "archbishop", "cardinal", "rev.",
+})  # fmt: skip
+"""Titles that, written first in a name, make it a person's ("Prince Norodom Ranariddh")."""
+FACILITY_HEADS = frozenset({
+    "airport", "base", "bridge", "channel", "dam", "depot", "harbor", "harbour", "mine",
+    "observatory", "palace", "penitentiary", "plant", "port", "range", "reactor", "seashore",
+    "shipyard", "square", "stadium", "station", "tower",
+})  # fmt: skip
+"""Last words of names of built places, which the model may tag as organisations."""
+NOT_PERSONAL_ROLES = frozenset({
+    "member", "partner", "owner", "publisher", "associate", "agent", "player", "producer",
+    "representative", "delegate", "leader", "head", "chief", "employee", "founder", "state",
+    "special", "foreign", "defence", "defense", "general", "chair", "speaker",
+})  # fmt: skip
+"""Role words that organisations and places are described by too ("a member of NATO")."""
 SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "worksFor": (PERSON, ORG),
     "memberOf": (PERSON, ORG),
@@ -137,6 +185,7 @@ SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "killed": (KILLERS, PERSON),
     "nationality": (PERSON, frozenset({"NORP"})),
     "partOf": (ORG, ORG),
+    "reportsFrom": (ORG, PLACE | ORG),
 }
 """Labels of head and tail for each relation type.  A place may carry an organisation label
 where the model got it wrong ("the Oslo-based ..." with Oslo tagged ORG); the rules decide."""
@@ -157,6 +206,7 @@ class _Finder:
     def __init__(self, doc: Doc, mentions: list[Mention]) -> None:
         self.doc = doc
         self.member_roles, self.residence, self.roles = _word_lists()
+        self.honorifics = word_list("honorifics")
         self.describers = self.roles | self.residence | KILLER_NOUNS
         self.at: dict[int, Mention] = {}
         self.anchor: dict[tuple[int, int], Token] = {}
@@ -167,12 +217,25 @@ class _Finder:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or not len(span) or any(t.i in self.at for t in span):
                 continue
+            if m.label != "PERSON" and not m.kb_key and not m.nominal and self._personal(span):
+                m = replace(m, label="PERSON")  # "Harrington, 58, a professor": a person
+            elif (
+                m.label in {"PERSON", "GPE", "NORP"}
+                and not m.kb_key
+                and len(span) > 1
+                and (span[-1].lower_.rstrip(".") in ORG_HEADS)
+            ):
+                m = replace(m, label="ORG")  # "the Ridge Brigades", "the Forest Service"
+            elif m.label == "PERSON" and not m.kb_key and self._employer(span):
+                m = replace(m, label="ORG")  # "Edison spokesman Kevin Kelly": an employer
+            elif m.label == "ORG" and len(span) > 1 and span[-1].lower_ in FACILITY_HEADS:
+                m = replace(m, label="FAC")  # "Andrews Air Force Base": a place
             for tok in span:
                 self.at[tok.i] = m
             self.anchor[m.key] = span.root
             self.spans[m.key] = span
         self.mentions = sorted(
-            (m for m in mentions if m.key in self.spans and self.at.get(self.anchor[m.key].i) is m),
+            {id(m): m for m in self.at.values() if self.at.get(self.anchor[m.key].i) is m}.values(),
             key=lambda m: m.start,
         )
         self.by_key = {m.key: m for m in self.mentions}
@@ -181,6 +244,48 @@ class _Finder:
             for i in self._descriptors(m):
                 self.denotes.setdefault(i, []).append(m)
         self.found: dict[tuple[str, tuple[int, int], tuple[int, int]], Relation] = {}
+
+    def _personal(self, span: Span) -> bool:
+        """Whether the words around a name say it names a person, whatever its label: an
+        age ("Harrington, 58,"), "who" ("Walesa, who ..."), or a personal role in apposition
+        or after a copula ("Tal, a senior Defense Ministry official", "X is a professor")."""
+        doc = self.doc
+        end = span.end
+        if len(span) > 1 and span[0].lower_ in PERSON_TITLES | self.honorifics:
+            return True  # "Prince Norodom Ranariddh"
+        if end + 2 < len(doc) and doc[end].text == "," and doc[end + 2].text in {",", "."}:
+            age = doc[end + 1]
+            if age.is_digit and 0 < int(age.text) < 120:
+                return True
+        if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ == "who":
+            return True
+        root = span.root
+        head = root.head.lemma_.casefold()
+        if root.dep_ in {"dobj", "nsubjpass"} and head in KILL_VERBS:
+            return True  # the victim of a killing: "Brutus killed Caesar", "X was shot"
+        if root.dep_ in {"poss", "compound"} and head in KILL_NOUNS | KILLER_NOUNS:
+            return True  # "Kennedy's assassination", "King assassin James Earl Ray"
+        of_what = root.head.head.lemma_.casefold() if root.head.lower_ == "of" else ""
+        if root.dep_ == "pobj" and of_what in KILL_NOUNS | KILLER_NOUNS:
+            return True  # "the assassination of Lincoln", "assassin of Lincoln"
+        words = [c for c in root.children if c.dep_ == "appos"]
+        if root.dep_ == "nsubj" and root.head.lemma_ in COPULAS:
+            words += [c for c in root.head.children if c.dep_ == "attr"]
+        personal = (self.roles - NOT_PERSONAL_ROLES) | KILLER_NOUNS | self.residence
+        return any(w.pos_ == "NOUN" and w.lemma_.casefold() in personal for w in words)
+
+    def _employer(self, span: Span) -> bool:
+        """'Edison spokesman Kevin Kelly': a name written before a lower-case job word and a
+        person's name stands for whom they work for, not for a person."""
+        doc = self.doc
+        i = span.end
+        jobs = 0
+        while i < len(doc) and jobs < 3 and doc[i].is_lower:
+            if doc[i].lemma_.casefold() not in self.roles - LEADER_TITLES:
+                return False
+            jobs += 1
+            i += 1
+        return jobs > 0 and i < len(doc) and doc[i].ent_type_ == "PERSON"
 
     # ------------------------------------------------------------------ descriptors
     def _descriptors(self, m: Mention) -> set[int]:
@@ -345,6 +450,11 @@ class _Finder:
         ends = [head.end, tail.end, *(t.idx + len(t.text) for t in tokens)]
         span = (min(starts), max(ends))
         key = (kind, head.key, tail.key)
+        reverse = self.found.get((kind, tail.key, head.key))
+        if kind in {"locatedIn", "basedIn", "partOf"} and reverse is not None:
+            if reverse.confidence >= confidence:
+                return  # a place is not in what it contains
+            del self.found[(kind, tail.key, head.key)]
         old = self.found.get(key)
         if (
             old is None
@@ -378,6 +488,8 @@ class _Finder:
                 self._verb(tok)
             if tok.pos_ == "NOUN" and lemma in KILL_NOUNS:
                 self._kill_noun(tok)
+            if tok.pos_ == "NOUN" and lemma in KILLER_NOUNS:
+                self._killer_noun(tok)
             if lemma in HOME_NOUNS:
                 self._home(tok)
             if lemma in HQ_NOUNS:
@@ -387,6 +499,7 @@ class _Finder:
         for m in self.mentions:
             if m.label in PERSON:
                 self._titled_name(m)
+        self._datelines()
         self._aliases()
         self._chain()
         return sorted(self.found.values(), key=lambda r: (r.head, r.tail, r.type))
@@ -414,6 +527,10 @@ class _Finder:
                     self._person_modifier(p, child, roles, desc)
                 elif child.dep_ == "prep":
                     self._person_prep(p, child, role, desc)
+            if role and desc.dep_ == "attr" and desc.head.lemma_ in COPULAS:
+                for prep in desc.head.children:  # "X was comptroller at the university"
+                    if prep.dep_ == "prep" and prep.i > desc.i:
+                        self._person_prep(p, prep, role, desc)
             if desc.i == anchor.i:  # "Mayor Ana Ruiz's" written inside the mention
                 for tok in self.spans[p.key]:
                     if tok.dep_ == "poss" and tok.head.i not in self.at:
@@ -447,10 +564,18 @@ class _Finder:
         word = prep.lower_
         for pobj in _pobjs(prep):
             if word in WORK_PREPS and (role or word in {"of", "at", "with"}):
-                for m, via_owner in self.owners(pobj, ORG):
+                found = self.owners(pobj, ORG)
+                for m, via_owner in found:
                     conf = (0.7 if role else 0.55) - (0.1 if via_owner else 0.0)
                     kind = self._work_type([role], pobj)
                     self._work(kind, p, m, conf, desc, prep, role=self._role_text(desc, p))
+                if not found and role in self.roles and pobj.i not in self.at:
+                    # "vice president of daytime programs for ABC Entertainment"
+                    for m, deeper in self._deeper_orgs(pobj):
+                        kind = self._work_type([role], pobj)
+                        self._work(
+                            kind, p, m, 0.55, desc, prep, deeper, role=self._role_text(desc, p)
+                        )
             residence = role in self.residence
             if (word in {"of", "from"} and role not in LEADER_TITLES) or (
                 word in {"in", "at"} and residence
@@ -464,6 +589,20 @@ class _Finder:
                 elif role in KILLER_NOUNS and word == "of":
                     for v in self.refs(pobj, PERSON, (p,)):
                         self.add("killed", p, v, 0.8, desc)
+
+    def _deeper_orgs(self, noun: Token, depth: int = 2) -> list[tuple[Mention, Token]]:
+        """Organisations named further down a chain of prepositional phrases ("of new
+        products at American Express"), with the preposition that names each."""
+        out: list[tuple[Mention, Token]] = []
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.lower_ not in {"for", "at", "with", "of", "in"}:
+                continue
+            for g in _pobjs(prep):
+                found = self.refs(g, ORG)
+                out += [(m, prep) for m in found]
+                if not found and depth > 1 and g.i not in self.at:
+                    out += self._deeper_orgs(g, depth - 1)
+        return out
 
     def _work(
         self, kind: str, p: Mention, org: Mention, conf: float, *tokens: Token, role: str = ""
@@ -512,20 +651,25 @@ class _Finder:
             self.add("nationality", p, other, 0.7, *roles)
 
     def _headquarters(self, noun: Token) -> None:
-        """'the bank's Oslo headquarters', 'the Geneva office of the Red Cross'."""
+        """'the bank's Oslo headquarters', 'the Geneva office of the Red Cross', 'NRC
+        headquarters in Rockville'."""
         owners = [c for c in noun.children if c.dep_ == "poss"]
         owners += [
             g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in _pobjs(c)
         ]
+        owners += [  # "NRC headquarters": an organisation written before the noun
+            c
+            for c in noun.children
+            if c.dep_ in {"compound", "nmod"} and self.at.get(c.i, _NOBODY).label in ORG
+        ]
         for owner in owners:
             for org in self.refs(owner, ORG):
                 places = [c for c in noun.children if c.dep_ in {"compound", "nmod"}]
-                places += [
-                    g
-                    for c in noun.children
-                    if c.dep_ == "prep" and c.lower_ in {"in", "at"}
-                    for g in _pobjs(c)
-                ]
+                preps = [c for c in noun.children if c.dep_ == "prep"]
+                after = noun.right_edge.i + 1  # "headquarters in X" hung on another word
+                if not preps and after < len(self.doc) and self.doc[after].dep_ == "prep":
+                    preps.append(self.doc[after])
+                places += [g for c in preps if c.lower_ in {"in", "at"} for g in _pobjs(c)]
                 for t in places:
                     for m in self.refs(t, REGION):
                         self.add("basedIn", org, m, 0.7, noun)
@@ -568,6 +712,17 @@ class _Finder:
         for unit in units:
             for parent in parents:
                 self.add("partOf", unit, parent, 0.75, noun, role=role)
+
+    def _named_before(self, noun: Token) -> Mention | None:
+        """The mention written right before the noun's phrase and a comma ("Salem, the
+        home town of ..."), whatever the parse made of the apposition."""
+        left = noun.left_edge.i - 1
+        if left < 1 or self.doc[left].text != ",":
+            return None
+        m = self.at.get(left - 1)
+        if m is None or self.spans[m.key].end != left:
+            return None
+        return m
 
     def _named_after(self, noun: Token) -> Mention | None:
         """The mention written right after the noun's phrase and a comma ("the group's armed
@@ -650,6 +805,10 @@ class _Finder:
                     for g in _pobjs(child):
                         for m, via_owner in self.owners(g, REGION):
                             self.add("locatedIn", a, m, 0.55 if via_owner else 0.65, desc, child)
+        whole = self._in_after(a)
+        if whole is not None:  # "Kassala in eastern Sudan", "A, B and C in southeast Texas"
+            for part in [a, *self._listed_before(a)]:
+                self.add("locatedIn", part, whole, 0.6, *self.spans[whole.key])
         b = self._comma_place(a)
         if b is not None:
             self.add("locatedIn", a, b, 0.8, *self.spans[b.key])
@@ -663,6 +822,39 @@ class _Finder:
                 and not (start >= 3 and self.doc[self.spans[before.key].start - 1].text == ",")
             ):
                 self.add("locatedIn", before, b, 0.6, *self.spans[b.key])
+
+    def _in_after(self, a: Mention) -> Mention | None:
+        """The place named in an "in" phrase written right after the mention, whatever the
+        parse made of it: "in Y", "in the southern Y", "in the southeastern part of Y"."""
+        doc = self.doc
+        i = self.spans[a.key].end
+        if i >= len(doc) or doc[i].lower_ != "in":
+            return None
+        for j in range(i + 1, min(i + 7, len(doc))):
+            m = self.at.get(j)
+            if m is not None:
+                return m if m.label in REGION and self.spans[m.key].start == j else None
+            tok = doc[j]
+            if tok.pos_ not in {"DET", "ADJ", "ADP", "NOUN"} or (
+                tok.pos_ == "ADP" and tok.lower_ != "of"
+            ):
+                return None
+            if tok.pos_ == "NOUN" and tok.lemma_.casefold() not in AREA_NOUNS:
+                return None
+        return None
+
+    def _listed_before(self, a: Mention) -> list[Mention]:
+        """The places of a list that ends with the mention ("Brazoria, Fort Bend and a")."""
+        out: list[Mention] = []
+        i = self.spans[a.key].start - 1
+        while i >= 1 and self.doc[i].lower_ in {",", "and", "or"}:
+            j = i - 1 if self.doc[i - 1].text != "," else i - 2  # "A, and B"
+            m = self.at.get(j)
+            if m is None or m.label not in PLACE or self.spans[m.key].end != j + 1:
+                break
+            out.append(m)
+            i = self.spans[m.key].start - 1
+        return out
 
     def _comma_place(self, a: Mention) -> Mention | None:
         """'Boston, Mass.': the place written after a comma right after the mention, when the
@@ -680,8 +872,8 @@ class _Finder:
             return None  # "Paris, Lyon and Nice", "London, Argentina's embassy"
         if after is not None and after.text == "," and end + 1 < len(doc):
             nxt = doc[end + 1]
-            if nxt.lower_ in {"and", "or"}:
-                return None
+            if nxt.lower_ in {"and", "or"} and self.at.get(end + 2, _NOBODY).label in PLACE:
+                return None  # "Paris, Lyon, and Nice", but not "Ocala, Fla., and filed"
             c = self.at.get(end + 1)
             if c is not None and c.label in PLACE:
                 c_end = self.spans[c.key].end
@@ -689,9 +881,33 @@ class _Finder:
                     return None  # "Paris, Lyon, Nice and ..."
         if span.start >= 2 and doc[span.start - 1].text == ",":
             prev = self.at.get(span.start - 2)
-            if prev is not None and prev.label in PLACE and a.label in PLACE:
-                return None  # "Lyon" in "Paris, Lyon, Nice"
+            if prev is not None and prev.label in PLACE and a.label in PLACE and self._listed(a):
+                return None  # "Lyon" in "Paris, Lyon, Nice and Metz"
         return b
+
+    def _listed(self, a: Mention) -> bool:
+        """Whether the places written with commas around the mention are a list ("Paris,
+        Lyon, Nice and Metz") rather than a place and the places it is in ("GSA Depot,
+        Watertown, Mass.")."""
+        doc = self.doc
+        for step in (-1, 1):
+            m: Mention | None = a
+            while m is not None:
+                span = self.spans[m.key]
+                i = span.start - 1 if step < 0 else span.end
+                if not 0 <= i < len(doc):
+                    break
+                if doc[i].lower_ in {"and", "or"}:
+                    return True
+                if doc[i].text != ",":
+                    break
+                j = i + step
+                if 0 <= j < len(doc) and doc[j].lower_ in {"and", "or"}:
+                    return True
+                m = self.at.get(j) if 0 <= j < len(doc) else None
+                if m is None or m.label not in PLACE:
+                    break
+        return False
 
     def _comma_pair(self, a: Mention, b: Mention) -> bool:
         span = self.spans[a.key]
@@ -859,6 +1075,14 @@ class _Finder:
                     culprit = gov.dep_ == "dobj" and gov.head.lemma_.casefold() in CULPRIT_VERBS
                     return [gov] if culprit or gov.dep_ in {"appos", "attr"} else []
                 return []
+            before = self.at.get(tok.i - 2) if tok.i >= 2 else None
+            if (
+                tok.dep_ in {"advcl", "acl"}
+                and tok.tag_ == "VBN"
+                and self.doc[tok.i - 1].text == ","
+                and before is not None
+            ):
+                return [self.anchor[before.key]]  # "X, convicted of ...", hung on the verb
             if tok.dep_ in {"conj", "xcomp", "advcl", "ccomp"} and head.pos_ in {"VERB", "AUX"}:
                 if tok.dep_ in {"advcl", "ccomp"} and tok.tag_ not in {"VBG", "VB", "VBN"}:
                     return []
@@ -876,6 +1100,17 @@ class _Finder:
             elif child.dep_ == "prep" and child.lower_ == "of":
                 out += [m for g in _pobjs(child) for m in self.refs(g, PERSON, avoid)]
         return out
+
+    def _killer_noun(self, noun: Token) -> None:
+        """ "Kennedy's assassin, Lee Harvey Oswald", "the killer of X, Y": the name written
+        next to the noun, whatever the parse made of the apposition."""
+        killers = [m for m in self.denotes.get(noun.i, []) if m.label in KILLERS]
+        after = self._named_after(noun)
+        if after is not None and after.label in PERSON and after not in killers:
+            killers.append(after)
+        for km in killers:
+            for vm in self._victims(noun, (km,)):
+                self.add("killed", km, vm, 0.75, noun)
 
     def _kill_noun(self, noun: Token) -> None:
         """'the murder of X by Y', 'Y was convicted of X's murder', 'Y is serving a sentence
@@ -922,20 +1157,64 @@ class _Finder:
 
     # ------------------------------------------------------------------ homes
     def _home(self, word: Token) -> None:
-        """'his Iowa hometown', 'Ann Vik's native Bergen', 'his hometown of Salem'."""
-        noun = word.head if word.dep_ == "amod" else word
+        """'his Iowa hometown', 'Ann Vik's native Bergen', 'his hometown of Salem', 'Salem,
+        Ann Vik's hometown', 'Oregon, the home state of his wife, Ann', 'his home in Salem'."""
+        noun = word.head if word.dep_ in {"amod", "compound"} else word
+        if word.dep_ == "compound" or noun.lemma_.casefold() in AREA_NOUNS:
+            word = noun  # "home state", "native town": the phrase names the place
         owners = [c for c in noun.children if c.dep_ == "poss"]
         places: list[Token] = [noun] if word is not noun else []
         for child in noun.children:
             if child.dep_ in {"compound", "nmod", "appos"}:
                 places.append(child)
             elif child.dep_ == "prep" and child.lower_ == "of":
-                places += _pobjs(child)
+                if owners:
+                    places += _pobjs(child)
+                else:  # "the home state of his wife, Elizabeth"
+                    owners += _pobjs(child)
+            elif child.dep_ == "prep" and child.lower_ in {"in", "at"} and word is noun:
+                places += _pobjs(child)  # "his home in suburban Larchmont"
+        before = self._named_before(noun)
+        if before is not None:  # "Beaumont, Texas, Richardson's hometown"
+            places.append(self.anchor[before.key])
+        elif noun.dep_ == "appos":
+            places.append(noun.head)
+        elif noun.dep_ in {"attr", "oprd"}:  # "South Carolina being Jesse Jackson's home state"
+            places += [c for c in noun.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         for o in owners:
             for pm in self.refs(o, PERSON):
                 for t in places:
-                    for m in self.refs(t, REGION):
+                    for m, _ in self.owners(t, REGION):
                         self.add("livesIn", pm, m, 0.7, word)
+
+    # ------------------------------------------------------------------ datelines
+    def _datelines(self) -> None:
+        """'BANGKOK, Thailand (AP) --', '(Text) Sofia, February 15 (BTA) --': a news agency
+        in parentheses after the places (and date) that open a sentence reports from them."""
+        doc = self.doc
+        for tok in doc:
+            if tok.text != "(" or tok.i + 1 not in self.at:
+                continue
+            agency = self.at[tok.i + 1]
+            close = self.spans[agency.key].end
+            if agency.label not in ORG or close >= len(doc) or doc[close].text != ")":
+                continue
+            places: list[Mention] = []
+            i = tok.i - 1
+            while i >= 0:
+                t, m = doc[i], self.at.get(i)
+                if m is not None and m.label in PLACE | ORG:
+                    if m not in places:
+                        places.append(m)
+                elif not (t.text in {",", "."} or t.like_num or t.ent_type_ == "DATE"):
+                    break
+                i -= 1
+            opening = i < 0 or doc[i].is_sent_end or doc[i].text in {")", "--", "\n"}
+            if not opening or not places or "\n" in doc[tok.i : close].text:
+                continue
+            for place in places:
+                if place is not agency:
+                    self.add("reportsFrom", agency, place, 0.5, tok, role="dateline")
 
     # ------------------------------------------------------------------ after the rules
     def _aliases(self) -> None:
@@ -996,6 +1275,10 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         word_list("relations-residence"),
         word_list("relations-roles") | word_list("titles"),
     )
+
+
+_NOBODY = Mention(0, 0, "", "", (0, 0))
+"""Stands for "no mention here" in look-ups."""
 
 
 def _org_reference(tok: Token) -> bool:
