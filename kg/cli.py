@@ -310,12 +310,14 @@ def query(
                 click.echo(f"    --param {p.name}=<{p.type}>  {need}  {p.description}")
         return
     bindings: dict[str, Any] = {}
+    labels: list[str] = []
     if named and (sparql or query_file):
         raise QueryError("give either a SPARQL query or --named NAME, not both")
     if named:
         nq = get_named(named, extra)
         text = nq.sparql
         bindings = nq.bind(_parse_params(params))
+        labels = nq.labels
     elif query_file is not None:
         try:
             text = query_file.read_text(encoding="utf-8")
@@ -328,10 +330,10 @@ def query(
     if params and not named:
         bindings = {k: _adhoc_value(v) for k, v in _parse_params(params).items()}
     if endpoint is None:
-        result = run_with_timeout(store_dir, text, bindings, timeout)
+        result = run_with_timeout(store_dir, text, bindings, timeout, labels)
     else:
         with _open(store_dir, endpoint, query_endpoint) as graph:
-            result = run(graph.store, text, bindings)
+            result = run(graph.store, text, bindings, labels=labels)
     if isinstance(result, bool):
         click.echo("true" if result else "false")
         sys.exit(0 if result else EXIT_PROBLEMS)

@@ -213,7 +213,7 @@ class KnowledgeGraph:
         """Run a named query (see :meth:`named_queries`) with string parameters."""
         extra = [Path(queries_dir)] if queries_dir else None
         query = get_named(query_name, extra)
-        result = run(self.store, query.sparql, query.bind(params))
+        result = run(self.store, query.sparql, query.bind(params), labels=query.labels)
         assert isinstance(result, Rows)
         return result
 

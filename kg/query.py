@@ -6,9 +6,10 @@ whose header declares their parameters::
     # title: Who mediated what, between whom
     # param: mediator iri optional   the mediator's IRI
 
-Parameter values are bound through a ``VALUES`` block added at the start of the query's
-outer WHERE group, each value serialised and escaped by the RDF library (see
-:func:`kg.store.bind_values`); a named query must use its parameters in that outer group.
+Parameter values are serialised and escaped by the RDF library and put in place of their
+variables, as constants the query planner can look up in an index (see
+:func:`kg.store.bind`; where SPARQL allows no constant, a ``VALUES`` block is used instead).
+A parameter left unbound stays a free variable, which is how optional parameters work.
 
 >>> q = NamedQuery.parse("x", "# title: T\\n# param: n integer optional  a number\\nSELECT ?n {}")
 >>> q.params[0].name, q.params[0].type, q.bind({"n": "3"})["n"]
@@ -21,7 +22,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -37,12 +38,12 @@ from kg.remote import RemoteStore
 from kg.resources import QUERIES_DIR
 from kg.store import GraphStore
 
-PARAM_TYPES = {"iri", "string", "integer", "decimal", "date", "boolean", "regex"}
+PARAM_TYPES = {"iri", "string", "label", "integer", "decimal", "date", "boolean", "regex"}
 
 
-def _child(path: str, sparql: str, bindings: dict[str, Any], conn: Any) -> None:
+def _child(path: str, sparql: str, bindings: dict[str, Any], labels: list[str], conn: Any) -> None:
     try:
-        result = run(GraphStore.read_only(path), sparql, bindings)
+        result = run(GraphStore.read_only(path), sparql, bindings, labels=labels)
         conn.send(("ok", (list(result), result.columns) if isinstance(result, Rows) else result))
     except Exception as exc:  # noqa: BLE001 - every error goes back to the parent as data
         conn.send(("error", (type(exc).__name__, str(exc))))
@@ -51,15 +52,22 @@ def _child(path: str, sparql: str, bindings: dict[str, Any], conn: Any) -> None:
 
 
 def run_with_timeout(
-    path: Path, sparql: str, bindings: Mapping[str, Any] | None, timeout: float
+    path: Path,
+    sparql: str,
+    bindings: Mapping[str, Any] | None,
+    timeout: float,
+    labels: Collection[str] = (),
 ) -> Rows | bool | list[tuple[Any, Any, Any]]:
     """Run a query on the store folder ``path`` in a child process that is stopped after
-    ``timeout`` seconds (the embedded engine has no timeout of its own)."""
+    ``timeout`` seconds (the embedded engine has no timeout of its own); ``labels`` as for
+    :func:`run`."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(path), sparql, dict(bindings or {}), child))
+    proc = ctx.Process(
+        target=_child, args=(str(path), sparql, dict(bindings or {}), list(labels), child)
+    )
     proc.start()
     child.close()
     if not parent.poll(timeout):
@@ -134,10 +142,21 @@ def python_value(term: Any) -> Any:
 
 
 def run(
-    store: GraphStore | RemoteStore, sparql: str, bindings: Mapping[str, Any] | None = None
+    store: GraphStore | RemoteStore,
+    sparql: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    labels: Collection[str] = (),
 ) -> Rows | bool | list[tuple[Any, Any, Any]]:
-    """Run a query; SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE triples."""
+    """Run a query; SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE triples.
+
+    ``labels`` names bindings that are names (``label`` parameters): the query matches them
+    exactly, an index look-up, so on the embedded store a name no label or alias has exactly is
+    first replaced by the one it matches ignoring case ("egypt" finds "Egypt").
+    """
     bound = {k: to_term(v) for k, v in (bindings or {}).items()}
+    if labels and isinstance(store, GraphStore):
+        bound = _match_labels(store, bound, labels)
     if isinstance(store, RemoteStore):
         remote: Rows | bool = store.select(sparql, bound)
         return remote
@@ -149,6 +168,27 @@ def run(
         rows = [{c: python_value(sol[c]) for c in columns} for sol in result]
         return Rows(rows, columns)
     return [(t.subject.value, t.predicate.value, python_value(t.object)) for t in result]
+
+
+_HAS_NAME = "ASK { VALUES ?p { rdfs:label skos:altLabel } ?x ?p ?name }"
+_NAME_IGNORING_CASE = """SELECT ?n WHERE {
+  VALUES ?p { rdfs:label skos:altLabel } ?x ?p ?n . FILTER(LCASE(STR(?n)) = ?lower)
+} ORDER BY ?n LIMIT 1"""
+
+
+def _match_labels(
+    store: GraphStore, bound: dict[str, URIRef | Literal], labels: Collection[str]
+) -> dict[str, URIRef | Literal]:
+    out = dict(bound)
+    for name in labels:
+        value = out.get(name)
+        if not isinstance(value, Literal) or bool(store.query(_HAS_NAME, {"name": value})):
+            continue
+        lower = Literal(str(value).lower())
+        for solution in store.query(_NAME_IGNORING_CASE, {"lower": lower}):
+            found = solution["n"]
+            out[name] = Literal(found.value, lang=found.language)
+    return out
 
 
 def to_term(value: Any) -> URIRef | Literal:
@@ -201,6 +241,11 @@ class NamedQuery:
                 params.append(Param(m[1], m[2], m[3] == "required", m[5].strip(), m[4]))
         return cls(name, title or name, text, tuple(params), path)
 
+    @property
+    def labels(self) -> list[str]:
+        """The names of the ``label`` parameters (see :func:`run`)."""
+        return [p.name for p in self.params if p.type == "label"]
+
     def bind(self, values: Mapping[str, str]) -> dict[str, URIRef | Literal]:
         """Check and type the parameter values (strings from the command line)."""
         known = {p.name for p in self.params}
@@ -239,6 +284,8 @@ def _typed(p: Param, raw: str, query: str) -> URIRef | Literal:
             if raw.lower() not in {"true", "false"}:
                 raise ValueError("expected true or false")
             return Literal(raw.lower() == "true")
+        if p.type == "label":
+            return Literal(raw, lang="en")
         if p.type == "regex":
             re.compile(raw)
         return Literal(raw)

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.errors import QueryError, StoreError
-from kg.store import Lookups, bind_values, insert_data, prefix_declarations, replace_update, to_ox
+from kg.store import Lookups, bind, insert_data, prefix_declarations, replace_update, to_ox
 
 if TYPE_CHECKING:
     from kg.mapping import Quad
@@ -106,7 +106,7 @@ class RemoteStore(Lookups):
     def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """Run a query; SELECT gives a list of dicts of Python values, ASK a bool."""
         if bindings:
-            sparql = bind_values(sparql, {k: to_ox(v) for k, v in bindings.items()})
+            sparql = bind(sparql, {k: to_ox(v) for k, v in bindings.items()})
         body = urllib.parse.urlencode({"query": prefix_declarations() + sparql}).encode("utf-8")
         raw = self._post(
             self.query_url,

@@ -184,6 +184,129 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }}{sparql[at:]}"
 
 
+def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
+    """Bind parameters: each term put in place of its variable where SPARQL allows a constant,
+    else (``SELECT *``, an ``AS ?x`` or ``VALUES ?x`` target) joined in by :func:`bind_values`.
+
+    Like Jena's ``ParameterizedSparqlString``: the terms are serialised and escaped by the RDF
+    library (never user text spliced in), and only whole variable tokens outside strings, IRIs
+    and comments are replaced.  Constants matter for speed: Oxigraph plans a constant pattern as
+    an index look-up, while a ``VALUES`` row is joined after the pattern has been scanned.  A
+    bare variable in the outer projection becomes ``(term AS ?var)``, so the column stays.
+
+    >>> print(bind('SELECT ?x ?name WHERE { ?x ?p ?name } # ?name', {"name": ox.Literal('a"b')}))
+    SELECT ?x ("a\\"b" AS ?name) WHERE { ?x ?p "a\\"b" } # ?name
+    >>> print(bind('SELECT * WHERE { ?x ?p ?name }', {"name": ox.Literal("a")}))
+    SELECT * WHERE { VALUES (?name) { ("a") } ?x ?p ?name }
+    """
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name")
+    masked = _blank_comments_and_strings(sparql)
+    projections = _projection_spans(masked)
+    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+    outer = 0 if form is not None and form[1].upper() == "SELECT" else -1
+    if any(
+        masked[a:b].strip() == "*" or masked[a:b].strip().endswith(" *") for a, b in projections
+    ):
+        return bind_values(sparql, bindings) if bindings else sparql
+    group_bys = [
+        (m.end(), g.start() if (g := _CLAUSE_END.search(masked, m.end())) else len(masked))
+        for m in re.finditer(r"\b(GROUP|ORDER)\s+BY\b", masked, re.I)
+    ]
+    edits: list[tuple[int, int, str]] = []
+    late: dict[str, Any] = {}
+    for name, term in bindings.items():
+        found = list(re.finditer(rf"(?<![\w?$])[?$]{name}(?![\w])", masked))
+        targets = [
+            m
+            for m in found
+            if re.search(
+                r"(\bAS|\bVALUES\s*\(?[^{]*)\s*$", masked[max(0, m.start() - 200) : m.start()], re.I
+            )
+        ]
+        if targets:
+            # still joined in at the top (which keeps the meaning), but a ``VALUES ?x {...}``
+            # list is narrowed to the bound term so the planner starts from it
+            late[name] = term
+            edits += _narrowed_values(sparql, masked, name, term, targets, projections, outer)
+            continue
+        for m in found:
+            at = m.start()
+            inside = [i for i, (a, b) in enumerate(projections) if a <= at < b]
+            if inside and _depth(masked, projections[inside[0]][0], at) == 0:
+                # the outer projection keeps the column; a sub-SELECT's needs no variable
+                # that no longer occurs in its pattern
+                text = f"({term} AS ?{name})" if inside[0] == outer else ""
+            elif any(a <= at < b and _depth(masked, a, at) == 0 for a, b in group_bys):
+                text = f"({term})"
+            else:
+                text = str(term)
+            edits.append((m.start(), m.end(), text))
+    for start, end, text in sorted(edits, reverse=True):
+        sparql = sparql[:start] + text + sparql[end:]
+    return bind_values(sparql, late) if late else sparql
+
+
+def _narrowed_values(
+    sparql: str,
+    masked: str,
+    name: str,
+    term: Any,
+    targets: list[re.Match[str]],
+    projections: list[tuple[int, int]],
+    outer: int,
+) -> list[tuple[int, int, str]]:
+    """Edits that cut each one-variable ``VALUES ?name { ... }`` list down to ``term`` (or to
+    nothing when the list lacks it).  A list inside a sub-SELECT that does not project the
+    variable, or one holding literals or unknown prefixes, is left alone."""
+    edits = []
+    for m in targets:
+        header = re.match(rf"[?$]{name}\s*\{{", masked[m.start() :])
+        if not re.search(r"\bVALUES\s*$", masked[max(0, m.start() - 20) : m.start()], re.I):
+            continue
+        if header is None:
+            continue
+        start = m.start() + header.end()
+        end = _closing_brace(masked, start - 1)
+        for i, (a, b) in enumerate(projections):
+            group_end = _closing_brace(masked, b) if masked.find("{", b) >= 0 else len(masked)
+            inside_group = b <= m.start() < group_end
+            projected = re.search(rf"(?<![\w?$])[?$]{name}(?![\w])", masked[a:b])
+            if i != outer and inside_group and not projected:
+                break
+        else:
+            listed = []
+            for token in sparql[start:end].split():
+                prefix, colon, local = token.partition(":")
+                if token.startswith("<") and token.endswith(">"):
+                    listed.append(token)
+                elif colon and prefix in PREFIXES and re.fullmatch(r"[\w.-]*", local):
+                    listed.append(f"<{PREFIXES[prefix]}{local}>")
+                else:
+                    break
+            else:
+                edits.append((start, end, f" {term} " if str(term) in listed else " "))
+    return edits
+
+
+_CLAUSE_END = re.compile(r"\b(HAVING|ORDER|LIMIT|OFFSET|VALUES)\b|\}", re.I)
+
+
+def _projection_spans(masked: str) -> list[tuple[int, int]]:
+    """Where each ``SELECT`` clause's projection lies: from after SELECT (and its modifier) to
+    its WHERE or ``{``."""
+    spans = []
+    for m in re.finditer(r"\bSELECT\b(\s+(DISTINCT|REDUCED)\b)?", masked, re.I):
+        end = re.compile(r"\bWHERE\b|\{", re.I).search(masked, m.end())
+        spans.append((m.end(), end.start() if end else len(masked)))
+    return spans
+
+
+def _depth(masked: str, start: int, at: int) -> int:
+    return masked.count("(", start, at) - masked.count(")", start, at)
+
+
 _TA_IDENT_REF = ox.NamedNode("http://www.w3.org/2005/11/its/rdf#taIdentRef")
 _DOCUMENT_FIELDS = (
     "id",
@@ -456,16 +579,15 @@ class GraphStore(Lookups):
     def query(self, sparql: str, bindings: Mapping[str, URIRef | Literal] | None = None) -> Any:
         """Run SPARQL over the union of all graphs.
 
-        ``bindings`` are joined in as a ``VALUES`` block at the start of the query's WHERE
-        group, each value serialised (and escaped) by the RDF library, so they are visible to
-        FILTERs and user text is never spliced in raw.
+        ``bindings`` are bound by :func:`bind`: each value serialised (and escaped) by the RDF
+        library and put in place of its variable, so user text is never spliced in raw.
         """
         if bindings:
             try:
                 values = {k: to_ox(v) for k, v in bindings.items()}
             except ValueError as exc:
                 raise QueryError(f"cannot bind a parameter: {exc}") from None
-            sparql = bind_values(sparql, values)
+            sparql = bind(sparql, values)
         try:
             return self._store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:
@@ -513,4 +635,4 @@ class GraphStore(Lookups):
         del self._store
 
 
-__all__ = ["EXPORT_FORMATS", "PREFIXES", "GraphStore", "from_ox", "to_ox"]
+__all__ = ["EXPORT_FORMATS", "PREFIXES", "GraphStore", "bind", "bind_values", "from_ox", "to_ox"]

@@ -19,7 +19,7 @@ chunks, until ``--limit`` articles or ``--min-triples`` quads.  Reuters dates su
 ``26-FEB-1987 15:01:01.79`` are turned into ISO dates and the publisher is set to Reuters.
 
 Both engines run the identical query text: required parameters get real values picked from
-the store (or ``--param NAME=VALUE``), bound with :func:`kg.store.bind_values`; rdflib gets
+the store (or ``--param NAME=VALUE``), bound with :func:`kg.store.bind`; rdflib gets
 the ``PREFIX`` lines of :data:`kg.store.PREFIXES` in front.  Optional parameters stay unbound,
 which is the widest form of each query.  Each engine runs in a subprocess of its own: Oxigraph
 opens the kg store and runs the text through ``kg.query.run`` (rows become Python values),
@@ -294,13 +294,13 @@ def choose_params(store: Any, queries: dict[str, Any], overrides: dict[str, str]
 
 
 def query_text(nq: Any, values: dict[str, str]) -> str:
-    """The query with its parameters bound exactly as kg binds them (a VALUES block)."""
-    from kg.store import bind_values, to_ox
+    """The query with its parameters bound exactly as kg binds them (:func:`kg.store.bind`)."""
+    from kg.store import bind, to_ox
 
     bound = nq.bind(values)
     if not bound:
         return str(nq.sparql)
-    return bind_values(nq.sparql, {k: to_ox(v) for k, v in bound.items()})
+    return bind(nq.sparql, {k: to_ox(v) for k, v in bound.items()})
 
 
 def rdflib_text(text: str) -> str:

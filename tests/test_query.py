@@ -420,3 +420,19 @@ def test_rows_to_dataframe_needs_pandas_or_gives_a_frame() -> None:
     else:
         frame = rows.to_dataframe()
         assert list(frame.columns) == ["a", "b"] and frame.iloc[0]["b"] == "x"
+
+
+@pytest.mark.slow
+def test_label_parameters_match_ignoring_case_only_when_no_label_matches_exactly(
+    graph: KnowledgeGraph,
+) -> None:
+    nq = get_named("timeline")
+    assert nq.labels == ["name"]
+    assert nq.bind({"name": "Egypt"})["name"] == Literal("Egypt", lang="en")
+    exact = run(graph.store, nq.sparql, nq.bind({"name": "Egypt"}), labels=nq.labels)
+    folded = run(graph.store, nq.sparql, nq.bind({"name": "eGYPT"}), labels=nq.labels)
+    assert isinstance(exact, Rows) and len(exact) > 0
+    assert folded == exact
+    # without the label rule the look-up is exact
+    assert run(graph.store, nq.sparql, nq.bind({"name": "eGYPT"})) == []
+    assert graph.named_query("timeline", name="egypt") == exact

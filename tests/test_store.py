@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from kg.errors import KGError, QueryError, StoreError
-from kg.store import EXPORT_FORMATS, GraphStore, bind_values, from_ox, to_ox
+from kg.store import EXPORT_FORMATS, GraphStore, bind, bind_values, from_ox, to_ox
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated.*:DeprecationWarning")
 
@@ -275,6 +275,75 @@ def test_values_go_into_the_real_where_group(store: GraphStore, marked: str) -> 
     bound = bind_values(sparql, {"l": to_ox(Literal("deal"))})
     assert bound == marked.replace("@", ' VALUES (?l) { ("deal") }')
     assert select(store, sparql, l=Literal("deal")) == [{"s": str(EX.deal)}]
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        ("SELECT ?s WHERE { ?s rdfs:label ?l }", 'SELECT ?s WHERE { ?s rdfs:label "deal" }'),
+        (
+            "SELECT ?s ?l WHERE { ?s rdfs:label ?l }",
+            'SELECT ?s ("deal" AS ?l) WHERE { ?s rdfs:label "deal" }',
+        ),
+        (
+            "SELECT ?s (COUNT(?x) AS ?n) WHERE { ?s rdfs:label ?l ; ?p ?x } GROUP BY ?s ?l",
+            'SELECT ?s (COUNT(?x) AS ?n) WHERE { ?s rdfs:label "deal" ; ?p ?x } GROUP BY ?s ("deal")',
+        ),
+        (
+            "SELECT ?s ?l WHERE { { SELECT ?s ?l WHERE { ?s rdfs:label ?l } } }",
+            'SELECT ?s ("deal" AS ?l) WHERE { { SELECT ?s  WHERE { ?s rdfs:label "deal" } } }',
+        ),
+        ('SELECT ?s WHERE { ?s rdfs:label ?l2 . FILTER(?l2 != "?l") }', None),
+    ],
+    ids=["pattern", "projection", "group-by", "sub-select", "other-names-and-strings"],
+)
+def test_bind_puts_constants_where_sparql_allows_them(
+    store: GraphStore, sparql: str, expected: str | None
+) -> None:
+    bound = bind(sparql, {"l": to_ox(Literal("deal"))})
+    assert bound == (expected if expected is not None else sparql)
+    if expected is not None:
+        rows = select(store, sparql, l=Literal("deal"))
+        assert rows and all(r["s"] == str(EX.deal) for r in rows)
+        assert all(r.get("l", "deal") == "deal" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "SELECT * WHERE { ?s rdfs:label ?l }",
+        "SELECT ?s WHERE { { SELECT ?s (STR(?x) AS ?l) WHERE { ?s rdfs:label ?x } } }",
+        'SELECT ?s WHERE { VALUES ?l { "deal" "x" } ?s rdfs:label ?l }',
+    ],
+    ids=["select-star", "as-target", "values-header"],
+)
+def test_bind_falls_back_to_values_where_no_constant_is_allowed(
+    store: GraphStore, sparql: str
+) -> None:
+    bound = bind(sparql, {"l": to_ox(Literal("deal"))})
+    assert 'VALUES (?l) { ("deal") }' in bound
+    assert [r["s"] for r in select(store, sparql, l=Literal("deal"))] == [str(EX.deal)]
+
+
+def test_bind_narrows_a_values_list_to_the_bound_term(store: GraphStore) -> None:
+    sparql = (
+        "SELECT ?s ?t WHERE { { SELECT ?s ?t WHERE { VALUES ?t { rdfs:label <urn:x> } ?s ?t ?o } } }"
+    )
+    bound = bind(sparql, {"t": to_ox(RDFS.label)})
+    assert f"VALUES ?t {{ <{RDFS.label}> }}" in bound  # the planner starts from one row
+    assert f"VALUES (?t) {{ (<{RDFS.label}>) }}" in bound  # and the meaning is kept
+    assert "VALUES ?t { }" in bind(sparql, {"t": to_ox(URIRef("urn:other"))})
+    assert select(store, sparql, t=URIRef("urn:other")) == []
+    assert {r["t"] for r in select(store, sparql, t=RDFS.label)} == {str(RDFS.label)}
+    hidden = "SELECT ?s WHERE { { SELECT ?s WHERE { VALUES ?t { rdfs:label } ?s ?t ?o } } }"
+    assert "VALUES ?t { rdfs:label }" in bind(hidden, {"t": to_ox(URIRef("urn:other"))})
+
+
+def test_bind_escapes_injection_in_every_position(store: GraphStore) -> None:
+    evil = Literal('x" AS ?s) } } ; DROP ALL ; SELECT * WHERE { ?a ?b "')
+    sparql = "SELECT ?s ?l WHERE { ?s rdfs:label ?l } GROUP BY ?s ?l"
+    assert select(store, sparql, l=evil) == []
+    assert len(store) == 7
 
 
 def test_ask_with_binding(store: GraphStore) -> None:
