@@ -362,6 +362,9 @@ def test_places_in_places_whatever_the_parse(rels) -> None:
     places = [("Voss", "GPE"), ("Odda", "GPE"), ("Eidfjord", "GPE"), ("Norway", "GPE")]
     found = rels(text, *places)
     assert {("locatedIn", town, "Norway") for town in ("Voss", "Odda", "Eidfjord")} <= found
+    # where a crossing to a country is, is not where the country is
+    text = "Trucks waited at the border crossing to Norway in northern Sweden."
+    assert rels(text, ("Norway", "GPE"), ("Sweden", "GPE")) == set()
     # a place, the town it is in and its region, written with commas: not a list
     text = "Harbour Depot, Odda, Hordaland; and Lake Camp, Voss."
     found = rels(

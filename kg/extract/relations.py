@@ -802,6 +802,8 @@ class _Finder:
                 elif child.dep_ == "prep" and child.lower_ in {"in", "of"}:
                     if child.lower_ == "of" and desc.i == anchor.i:
                         continue  # "the Palace of Fine Arts": part of a name
+                    if desc.i == anchor.i and self._destination(a):
+                        continue  # "the crossing to Egypt in the southern Gaza Strip"
                     for g in _pobjs(child):
                         for m, via_owner in self.owners(g, REGION):
                             self.add("locatedIn", a, m, 0.55 if via_owner else 0.65, desc, child)
@@ -830,6 +832,8 @@ class _Finder:
         i = self.spans[a.key].end
         if i >= len(doc) or doc[i].lower_ != "in":
             return None
+        if self._destination(a):
+            return None  # "the crossing to Egypt in the southern Gaza Strip": the crossing is
         for j in range(i + 1, min(i + 7, len(doc))):
             m = self.at.get(j)
             if m is not None:
@@ -842,6 +846,12 @@ class _Finder:
             if tok.pos_ == "NOUN" and tok.lemma_.casefold() not in AREA_NOUNS:
                 return None
         return None
+
+    def _destination(self, a: Mention) -> bool:
+        """Whether the place is written as where something goes ("the crossing to Egypt"):
+        an "in" phrase after it then more likely says where that something is."""
+        start = self.spans[a.key].start
+        return start > 0 and self.doc[start - 1].lower_ in {"to", "into", "toward", "towards"}
 
     def _listed_before(self, a: Mention) -> list[Mention]:
         """The places of a list that ends with the mention ("Brazoria, Fort Bend and a")."""
