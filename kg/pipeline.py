@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import sys
 import time
 from collections import deque
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from kg.store import TripleStore
 
 BATCH_SIZE = 32
+FLUSH_QUADS = 50_000  # the store is flushed to disk after about this many quads
 ONTOLOGY_GRAPH = "https://w3id.org/kg-news/ontology"
 
 
@@ -186,12 +188,27 @@ def _extracted_on_dask(
             cluster.close()
 
 
+def _check_model(model: str, *, load: bool) -> None:
+    """Raise :class:`~kg.errors.ModelError` for a model that cannot be loaded.  Without
+    ``load`` an importable package or an existing folder is enough: this process then never
+    holds the model, only the workers do."""
+    import importlib.util
+
+    if not load:
+        is_module = re.fullmatch(r"[A-Za-z_]\w*", model) is not None
+        if (is_module and importlib.util.find_spec(model) is not None) or Path(model).is_dir():
+            return
+    load_pipeline(model)
+
+
 def _extracted(
     batches: Iterator[list[Document]], workers: int, model: str
 ) -> Iterator[tuple[list[Extraction | str], float, float]]:
-    """Extraction results batch by batch, in input order; with several workers at most
-    ``2 * workers`` batches are in flight, so memory stays bounded whatever the corpus."""
-    if workers <= 1:
+    """Extraction results batch by batch, in input order.  ``workers`` child processes parse
+    and extract while this process writes (so even one worker overlaps parsing with storing);
+    at most ``2 * workers`` batches are in flight, so memory stays bounded whatever the corpus.
+    With ``workers == 0`` everything runs in this process."""
+    if workers <= 0:
         _init_worker(model)
         yield from (_extract_batch(b) for b in batches)
         return
@@ -222,10 +239,8 @@ def build(
     settings = settings or BuildSettings()
     started = time.perf_counter()
     report = BuildReport(triples_before=len(store))
-    store.ensure_ontology(ontology_dir() / "kg.ttl", ONTOLOGY_GRAPH)
     lexicon = Lexicon.load()
     mapper = Mapper(lexicon, settings.base_iri)
-    load_pipeline(settings.model)  # fail early (unknown model) before anything is read
     resolver = Resolver(Gazetteer.default())
     for key, label, qid in store.people():
         resolver.remember_person(key, label, qid)
@@ -253,8 +268,15 @@ def build(
 
     expected = estimate_articles(items)
     progress = _progress(settings.progress, expected)
-    # Worker processes pay a model load each: not worth it for a handful of batches.
-    workers = max(1, min(settings.workers, expected // settings.batch_size))
+    # Worker processes pay a model load each: not worth it for a single batch, which is
+    # parsed here.
+    batches_expected = expected // settings.batch_size
+    workers = 0 if batches_expected < 2 else max(1, min(settings.workers, batches_expected))
+    # Fail early (unknown model) before anything is read; the model itself is loaded only where
+    # it runs: here for one worker, else in each worker process.
+    _check_model(settings.model, load=workers == 0 and not settings.dask)
+    store.ensure_ontology(ontology_dir() / "kg.ttl", ONTOLOGY_GRAPH)
+    written = 0
     try:
         batches = _batches(fresh(), settings.batch_size)
         results_stream = (
@@ -269,9 +291,16 @@ def build(
                 if isinstance(extraction, str):
                     problem(extraction)
                     continue
-                report.replaced += _store_document(
+                replaced, quads = _store_document(
                     extraction, resolver, mapper, store, report.seconds
                 )
+                report.replaced += replaced
+                written += quads
+                if written >= FLUSH_QUADS:
+                    # RocksDB keeps written data in memory tables until they are flushed; a
+                    # long build otherwise grows by gigabytes (measured on Reuters-21578).
+                    store.flush()
+                    written = 0
                 report.added.append(extraction.document.source)
                 report.words += len(extraction.document.text.split())
                 report.mentions += len(extraction.mentions)
@@ -292,8 +321,9 @@ def _store_document(
     mapper: Mapper,
     store: TripleStore,
     seconds: dict[str, float],
-) -> int:
-    """Write one article in one transaction; returns how many older versions it replaced."""
+) -> tuple[int, int]:
+    """Write one article in one transaction; returns how many older versions it replaced and
+    how many quads it wrote."""
     t0 = time.perf_counter()
     resolution = resolver.resolve([extraction])
     t1 = time.perf_counter()
@@ -321,7 +351,7 @@ def _store_document(
     seconds["resolve"] += t1 - t0
     seconds["map"] += t2 - t1
     seconds["store"] += t3 - t2
-    return len(old_versions)
+    return len(old_versions), len(quads)
 
 
 def estimate_articles(inputs: Iterable[str | Path | Document]) -> int:

@@ -65,3 +65,35 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot reach the scheduler" in result.output
     assert not store.exists()
+
+
+def test_a_long_build_flushes_the_store_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg import pipeline
+    from kg.store import GraphStore
+
+    flushes: list[int] = []
+    real_flush = GraphStore.flush
+
+    def counting_flush(self: GraphStore) -> None:
+        flushes.append(len(self))
+        real_flush(self)
+
+    monkeypatch.setattr(pipeline, "FLUSH_QUADS", 100)
+    monkeypatch.setattr(GraphStore, "flush", counting_flush)
+    graph = KnowledgeGraph(tmp_path / "store")
+    report = graph.add_documents([SAMPLE_DIR], batch_size=1)
+    assert report.ok and len(report.added) == 4
+    # every article writes more than 100 quads: one flush after each, and one at the end
+    assert len(flushes) == 5 and flushes == sorted(flushes)
+    graph.close()
+
+
+def test_an_unknown_model_fails_before_workers_start(tmp_path: Path) -> None:
+    from kg.errors import ModelError
+
+    graph = KnowledgeGraph(memory=True, model="no_such_model")
+    with pytest.raises(ModelError, match="no_such_model"):
+        graph.add_documents([SAMPLE_DIR], workers=2, batch_size=1)
+    assert len(graph.store) == 0  # nothing written, not even the ontology
