@@ -150,14 +150,14 @@ def evaluate_ner(
     """Run kg's entity extraction (or, with ``baseline``, the spaCy model alone) on a CoNLL
     file and score it against the gold entities."""
     from kg.extract.entities import entity_mentions
-    from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
+    from kg.nlp import DEFAULT_MODEL, KG_ENTITY_COMPONENTS, load_pipeline, truecase_headlines
 
     docs = read_conll(path, limit)
     nlp = load_pipeline(model or DEFAULT_MODEL)
     gold: set[Span] = set()
     predicted: set[Span] = set()
     texts = [_doc_text(d) for d in docs]
-    disabled = ["kg_gazetteer", "kg_consistency"] if baseline else []
+    disabled = list(KG_ENTITY_COMPONENTS) if baseline else []
     with nlp.select_pipes(disable=disabled):
         parsed = nlp.pipe(
             (t if baseline else truecase_headlines(t) for t, _ in texts), batch_size=16

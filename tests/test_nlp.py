@@ -46,7 +46,10 @@ def test_pipe_names_and_order(nlp) -> None:
     assert PARAGRAPH_COMPONENT == "kg_paragraphs"
     assert names.count("kg_gazetteer") == 1
     assert names.count("kg_paragraphs") == 1
-    assert names.index("kg_gazetteer") == names.index("ner") + 1
+    assert names.index("kg_conll_ner") == names.index("ner") + 1
+    assert names.index("kg_reconcile") == names.index("kg_conll_ner") + 1
+    assert names.index("kg_gazetteer") == names.index("kg_reconcile") + 1
+    assert names.index("kg_consistency") == names.index("kg_gazetteer") + 1
     assert names.index("kg_paragraphs") < names.index("parser")
     assert isinstance(nlp.get_pipe("kg_gazetteer"), GazetteerTagger)
 
