@@ -326,9 +326,7 @@ def test_bind_falls_back_to_values_where_no_constant_is_allowed(
 
 
 def test_bind_narrows_a_values_list_to_the_bound_term(store: GraphStore) -> None:
-    sparql = (
-        "SELECT ?s ?t WHERE { { SELECT ?s ?t WHERE { VALUES ?t { rdfs:label <urn:x> } ?s ?t ?o } } }"
-    )
+    sparql = "SELECT ?s ?t WHERE { { SELECT ?s ?t WHERE { VALUES ?t { rdfs:label <urn:x> } ?s ?t ?o } } }"
     bound = bind(sparql, {"t": to_ox(RDFS.label)})
     assert f"VALUES ?t {{ <{RDFS.label}> }}" in bound  # the planner starts from one row
     assert f"VALUES (?t) {{ (<{RDFS.label}>) }}" in bound  # and the meaning is kept
