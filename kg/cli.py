@@ -601,6 +601,36 @@ def eval_relations(
     _print_scores(result, as_json)
 
 
+@eval_group.command(name="coref")
+@click.option(
+    "--ecbplus",
+    "ecbplus",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="ECB+ folder (the topic folders of .xml files, with ECBplus_coreference_sentences.csv).",
+)
+@click.option("--limit", type=click.IntRange(1), help="Only the first N topics.")
+@click.option("--baseline", is_flag=True, help="Also score the same-head-lemma baseline.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object: precision, recall, f1 (CoNLL F1), baseline_f1 with --baseline.",
+)
+@model_option
+@handle_errors
+def eval_coref(ecbplus: Path, limit: int | None, baseline: bool, as_json: bool, model: str) -> None:
+    """Entity coreference across documents against ECB+: MUC, B3, CEAF-e and the CoNLL F1
+    (their mean), clusters within each topic."""
+    from kg.evaluate_coref import evaluate_coref, format_coref_table
+
+    report = evaluate_coref(ecbplus, limit=limit, baseline=baseline, model=model)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(format_coref_table(report))
+
+
 @main.command()
 @store_option
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)

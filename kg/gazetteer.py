@@ -45,6 +45,14 @@ class GazetteerEntry:
         return NER_OF_TYPE.get(self.type, "ORG")
 
 
+@dataclass(frozen=True)
+class Link:
+    """A decision to link a mention to a gazetteer entry, with how sure kg is of it (0-1)."""
+
+    entry: GazetteerEntry
+    confidence: float
+
+
 def normalise(name: str) -> str:
     """Key for comparing names: case-folded, accents and a leading "the" removed.
 
@@ -100,6 +108,31 @@ class Gazetteer:
         index = self.by_demonym if demonym else self.by_name
         return [self.entries[k] for k in index.get(normalise(name), [])]
 
+    def link(self, name: str, label: str, kb_key: str = "") -> Link | None:
+        """The entry a mention of ``name`` tagged ``label`` (spaCy's entity label) names, or
+        ``None`` when the gazetteer cannot tell (precision first).  ``kb_key`` is the entry the
+        gazetteer tagger already chose for this mention.  A demonym (NORP) names a nationality,
+        never the country acting, so it is not linked here.
+
+        >>> link = Gazetteer.default().link("Egypt", "GPE")
+        >>> link.entry.qid, link.confidence
+        ('Q79', 0.95)
+        >>> Gazetteer.default().link("Egyptian", "NORP") is None
+        True
+        """
+        if label == "NORP":
+            return None
+        if kb_key and kb_key in self.entries:
+            return Link(self.entries[kb_key], 0.95)
+        candidates = self.lookup(name)
+        for entry in candidates:
+            if entry.ner == label:
+                sure = len(candidates) == 1 and not entry.ambiguous
+                return Link(entry, 0.95 if sure else 0.6)
+            if not entry.ambiguous:
+                return Link(entry, 0.7)
+        return None
+
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> Gazetteer:
         gazetteer = cls()
@@ -140,4 +173,4 @@ def _default() -> Gazetteer:
     return Gazetteer.from_files(sorted(GAZETTEER_DIR.glob("*.jsonl")))
 
 
-__all__ = ["Gazetteer", "GazetteerEntry", "normalise"]
+__all__ = ["Gazetteer", "GazetteerEntry", "Link", "normalise"]

@@ -190,6 +190,8 @@ class Entity:
     """kg display type: Person, Organization, Country, Place, City, Region, Facility,
     ArmedGroup, Nationality, Group."""
     qid: str = ""
+    link_confidence: float = 0.0
+    """How sure kg is of the Wikidata link (0-1); 0 when not linked."""
     aliases: set[str] = field(default_factory=set)
     document_scoped: str = ""
     """Document id for unnamed groups that exist only within one article."""

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from kg.gazetteer import Gazetteer, GazetteerEntry, normalise
+from kg.gazetteer import Gazetteer, Link, normalise
 from kg.model import Entity, Extraction, Mention, Resolution
 
 TYPE_OF_LABEL = {
@@ -100,13 +100,18 @@ class Resolver:
                 table[m.key] = key
 
     def _key(self, m: Mention, label: str, seen: list[tuple[Mention, str]], res: Resolution) -> str:
-        gz_entry = self._gazetteer_entry(m, label)
-        if gz_entry is not None:
+        link = self._link(m, label)
+        if link is not None:
+            gz_entry = link.entry
             if gz_entry.type == "Person":
                 self.remember_person(gz_entry.key, gz_entry.label, gz_entry.qid)
-            return self._ensure(
+            key = self._ensure(
                 res, gz_entry.key, gz_entry.label, gz_entry.type, gz_entry.qid, m.text
             )
+            entity = res.entities[key]
+            if entity.qid:
+                entity.link_confidence = max(entity.link_confidence, link.confidence)
+            return key
         norm = normalise(m.text)
         if label == "PERSON":
             for earlier, key in reversed(seen):
@@ -131,15 +136,8 @@ class Resolver:
             self.remember_person(key, display)
         return self._ensure(res, key, display, etype, "", m.text)
 
-    def _gazetteer_entry(self, m: Mention, label: str) -> GazetteerEntry | None:
-        if label == "NORP":
-            return None  # a demonym names a nationality, not the country acting
-        if m.kb_key and m.kb_key in self.gazetteer.entries:
-            return self.gazetteer.entries[m.kb_key]
-        for entry in self.gazetteer.lookup(m.text):
-            if entry.ner == label or not entry.ambiguous:
-                return entry
-        return None
+    def _link(self, m: Mention, label: str) -> Link | None:
+        return self.gazetteer.link(m.text, label, m.kb_key)
 
     def _ensure(
         self, res: Resolution, key: str, label: str, etype: str, qid: str, alias: str

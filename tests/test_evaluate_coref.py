@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kg.cli import eval_group, main
+from kg.cli import main
 from kg.evaluate_coref import (
     b_cubed,
     ceaf_e,
@@ -273,7 +273,6 @@ def test_evaluate_coref_on_an_ecbplus_slice() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif("coref" not in eval_group.commands, reason="kg eval coref not wired yet")
 def test_eval_coref_command(tiny_ecbplus: Path) -> None:
     args = ["eval", "coref", "--ecbplus", str(tiny_ecbplus), "--limit", "1", "--json"]
     result = CliRunner().invoke(main, [*args, "--baseline"])

@@ -169,6 +169,20 @@ def test_mentions_point_to_entities(build) -> None:
 
 
 @pytest.mark.slow
+def test_linked_mentions_carry_a_link_confidence(build) -> None:
+    ds, document = build(TEXT)
+    start = document.text.index("Kenya")
+    kenya = URIRef(f"{DEFAULT_BASE}doc/{document.id}#char={start},{start + 5}")
+    assert ds.value(kenya, ITSRDF.taIdentRef) == entity("Q114")
+    confidence = ds.value(kenya, ITSRDF.taConfidence)
+    assert confidence.datatype == XSD.decimal and 0.5 < float(confidence) <= 1
+    start = document.text.index("Amira Haddad")
+    haddad = URIRef(f"{DEFAULT_BASE}doc/{document.id}#char={start},{start + 12}")
+    assert ds.value(haddad, ITSRDF.taIdentRef) is not None
+    assert ds.value(haddad, ITSRDF.taConfidence) is None  # not linked to Wikidata
+
+
+@pytest.mark.slow
 def test_opened_shortcut_for_active_opening(build) -> None:
     ds, _ = build("Kenya opened the Rafah crossing on Monday.")
     opened = URIRef(str(KG._NS) + "opened")
