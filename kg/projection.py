@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.lexicon import Lexicon
 from kg.query import Rows, run
+from kg.vocab import RELATION_PROPERTIES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -29,6 +30,33 @@ WHERE {
   }
 }
 """
+_RELATIONS = """
+SELECT ?statement ?subject ?property ?object ?role ?sentence ?headline ?date ?publisher ?url
+WHERE {
+  GRAPH ?g {
+    ?statement a kg:RelationStatement ; rdf:subject ?subject ; rdf:predicate ?property ;
+               rdf:object ?object ; kg:evidence ?ev .
+    OPTIONAL { ?statement kg:roleName ?role }
+    ?ev nif:anchorOf ?sentence ; nif:referenceContext/nif:sourceUrl ?doc .
+    OPTIONAL { ?doc schema:headline ?headline }
+    OPTIONAL { ?doc schema:datePublished ?date }
+    OPTIONAL { ?doc schema:publisher/rdfs:label ?publisher }
+    OPTIONAL { ?doc schema:url ?url }
+  }
+}
+"""
+RELATION_LABELS = {
+    "worksFor": "works for",
+    "memberOf": "member of",
+    "livesIn": "lives in",
+    "locatedIn": "located in",
+    "basedIn": "based in",
+    "partOf": "part of",
+    "nationality": "nationality",
+    "killed": "killed",
+    "reportsFrom": "reports from",
+}
+"""Edge label of each kg relation type (see :data:`kg.vocab.RELATION_PROPERTIES`)."""
 _ENTITIES = """
 SELECT ?entity ?label ?type WHERE {
   { ?entity rdfs:label ?label ; a ?type . }
@@ -73,11 +101,23 @@ def _rows(store: GraphStore | RemoteStore, sparql: str) -> Rows:
     return result
 
 
+def _evidence_of(row: dict[str, Any]) -> dict[str, str]:
+    date = row["date"].isoformat() if row.get("date") is not None else ""
+    return {
+        "text": row["sentence"], "doc": row.get("headline") or "", "date": date,
+        "source": row.get("publisher") or "", "url": row.get("url") or "",
+    }  # fmt: skip
+
+
 def project(store: GraphStore | RemoteStore, view: str = "entities") -> nx.MultiDiGraph:
     """Project the store to a networkx MultiDiGraph (see ``KnowledgeGraph.to_networkx``).
 
     Node attributes: ``label``, ``kind``, ``evidence`` (list of dicts with text, doc, date,
-    source, url); edge attributes: ``label``, ``evidence``.
+    source, url); edge attributes: ``label``, ``evidence``.  Events become edges between
+    their participants (entity view) or nodes with role edges (event view); relations
+    between entities (member of, located in, ...) are edges in both views, one per
+    statement, labelled with the relation and the role when the article gives one
+    ("member of (spokesperson)").
     """
     import networkx as nx
 
@@ -106,11 +146,7 @@ def project(store: GraphStore | RemoteStore, view: str = "entities") -> nx.Multi
         fillers = ev["roles"][_local(row["role"])]
         if row["filler"] in entities and row["filler"] not in fillers:
             fillers.append(row["filler"])
-        date = row["date"].isoformat() if row.get("date") is not None else ""
-        ev["evidence"] = {
-            "text": row["sentence"], "doc": row.get("headline") or "", "date": date,
-            "source": row.get("publisher") or "", "url": row.get("url") or "",
-        }  # fmt: skip
+        ev["evidence"] = _evidence_of(row)
     graph = nx.MultiDiGraph()
 
     def node(iri: str) -> None:
@@ -158,6 +194,26 @@ def project(store: GraphStore | RemoteStore, view: str = "entities") -> nx.Multi
                 node(f)
                 add_evidence(f, evidence)
                 graph.add_edge(iri, f, key=role, label=role, evidence=[evidence], event=iri)
+    relation_type = {str(prop): name for name, prop in RELATION_PROPERTIES.items()}
+    for row in sorted(_rows(store, _RELATIONS), key=lambda r: (r["statement"], r["sentence"])):
+        subject, obj = row["subject"], row["object"]
+        name = relation_type.get(row["property"])
+        if name is None or subject not in entities or obj not in entities:
+            continue
+        key = f"{row['statement']}|relation"
+        if graph.has_edge(subject, obj, key=key):
+            continue
+        node(subject)
+        node(obj)
+        evidence = _evidence_of(row)
+        add_evidence(subject, evidence)
+        add_evidence(obj, evidence)
+        label = RELATION_LABELS.get(name, name)
+        if row.get("role"):
+            label = f"{label} ({row['role']})"
+        graph.add_edge(
+            subject, obj, key=key, label=label, evidence=[evidence], relation=row["statement"]
+        )
     return graph
 
 
@@ -167,6 +223,9 @@ _STATS = {
     "mentions": "SELECT (COUNT(?m) AS ?n) WHERE { GRAPH ?g { ?m itsrdf:taIdentRef ?e } }",
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a sem:Event } }",
     "claims": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?c a kg:QuantityClaim } }",
+    "relations": (
+        "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?r a kg:RelationStatement } }"
+    ),
 }
 _ENTITY_TYPES = """
 SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
@@ -174,6 +233,11 @@ SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
   FILTER(?type IN (schema:Person, schema:Organization, schema:Country, schema:City, schema:Place,
                    kg:Facility, kg:Region, kg:ArmedGroup, kg:Nationality, kg:Group))
 } GROUP BY ?type ORDER BY DESC(?n) ?type
+"""
+_RELATION_TYPES = """
+SELECT ?property (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  GRAPH ?g { ?r a kg:RelationStatement ; rdf:predicate ?property }
+} GROUP BY ?property ORDER BY DESC(?n) ?property
 """
 _EVENT_TYPES = """
 SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
@@ -183,12 +247,18 @@ SELECT ?type (COUNT(DISTINCT ?e) AS ?n) WHERE {
 
 
 def stats(store: GraphStore | RemoteStore) -> dict[str, Any]:
-    """Documents, mentions, events, claims, entities by type, events by type, quads."""
+    """Documents, mentions, events, claims, relations, entities by type, events by type,
+    relations by type, quads."""
     out: dict[str, Any] = {name: _rows(store, q)[0]["n"] for name, q in _STATS.items()}
     out["entities_by_type"] = {_local(r["type"]): r["n"] for r in _rows(store, _ENTITY_TYPES)}
     out["events_by_type"] = {_local(r["type"]): r["n"] for r in _rows(store, _EVENT_TYPES)}
+    relation_type = {str(prop): name for name, prop in RELATION_PROPERTIES.items()}
+    out["relations_by_type"] = {
+        relation_type.get(r["property"], _local(r["property"])): r["n"]
+        for r in _rows(store, _RELATION_TYPES)
+    }
     out["quads"] = len(store)
     return out
 
 
-__all__ = ["project", "stats"]
+__all__ = ["RELATION_LABELS", "project", "stats"]
