@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.lexicon import KG_NS, Lexicon
 from kg.resources import ontology_dir
@@ -133,3 +135,55 @@ def test_entity_classes_in_kg_namespace_are_declared(onto: Graph) -> None:
         for cls in classes:
             if str(cls).startswith(KG_NS):
                 assert (cls, RDF.type, OWL.Class) in onto, cls
+
+
+# ---------------------------------------------------------------- alignment to CAMEO and KAIROS
+CAMEO = "https://w3id.org/kg-news/cameo/"
+KAIROS = "https://kairos-sdf.s3.amazonaws.com/context/kairos/Primitives/Events/"
+
+
+def close_matches(onto: Graph, cls: URIRef, base: str) -> list[str]:
+    return sorted(str(o) for o in onto.objects(cls, SKOS.closeMatch) if str(o).startswith(base))
+
+
+def test_every_event_class_with_a_kairos_type_has_a_kairos_close_match(onto: Graph) -> None:
+    frames = Lexicon.load().frames
+    checked = 0
+    for name, frame in frames.items():
+        if not frame.kairos:
+            continue
+        checked += 1
+        assert close_matches(onto, URIRef(KG_NS + name), KAIROS) == [KAIROS + frame.kairos], name
+    assert checked >= 25
+
+
+def test_cameo_codes_are_well_formed_labelled_concepts(onto: Graph) -> None:
+    codes = 0
+    for cls in event_classes(onto):
+        literal = onto.value(cls, URIRef(KG_NS + "cameoCode"))
+        matches = close_matches(onto, cls, CAMEO)
+        assert len(matches) == (0 if literal is None else 1), cls
+        for iri in matches:
+            code = iri[len(CAMEO) :]
+            # CAMEO codes: a two-digit root (01-20), then up to two more digits
+            assert re.fullmatch(r"(0[1-9]|1[0-9]|20)[0-9]{1,2}", code), code
+            assert str(literal) == code
+            concept = URIRef(iri)
+            assert (concept, RDF.type, SKOS.Concept) in onto
+            assert (concept, SKOS.notation, Literal(code)) in onto
+            labels = list(onto.objects(concept, SKOS.prefLabel))
+            assert len(labels) == 1 and getattr(labels[0], "language", None) == "en", iri
+            codes += 1
+    assert codes >= 15
+
+
+def test_mediation_is_cameo_045(onto: Graph) -> None:
+    assert close_matches(onto, KG.Mediation, CAMEO) == [CAMEO + "045"]
+    label = onto.value(URIRef(CAMEO + "045"), SKOS.prefLabel)
+    assert str(label) == "Mediate conflict"
+
+
+def test_kairos_concepts_carry_their_type_as_notation(onto: Graph) -> None:
+    for concept in {o for o in onto.objects(None, SKOS.closeMatch) if str(o).startswith(KAIROS)}:
+        assert (concept, SKOS.notation, Literal(str(concept)[len(KAIROS) :])) in onto
+        assert (concept, RDF.type, SKOS.Concept) in onto
