@@ -276,6 +276,62 @@ def test_no_according_to_without_attribution(extract) -> None:
     assert event(extract("Ghana closed the border."), "closed").according_to is None
 
 
+def source(ex: Extraction, ev: Event) -> str | None:
+    if ev.according_to is None:
+        return None
+    return ex.document.text[ev.according_to[0] : ev.according_to[1]]
+
+
+def test_according_to_an_unnamed_source_is_a_group(extract) -> None:
+    ex = extract("Israeli jets struck a convoy near Khan Younis, according to officials in Gaza.")
+    assert source(ex, event(ex, "struck")) == "officials in Gaza"
+    groups = {m.text for m in ex.mentions if m.label == "GROUP"}
+    assert "officials in Gaza" in groups
+
+
+def test_said_with_a_complement_clause_credits_the_speaker(extract) -> None:
+    ex = extract("Officials in Gaza said Israeli jets struck a convoy near Khan Younis.")
+    struck = event(ex, "struck")
+    assert source(ex, struck) == "Officials in Gaza"
+    assert struck.modality == "reported"
+    # the statement itself is the article's own report: its speaker is not its source
+    said = event(ex, "said")
+    assert roles(said, "speaker") == ["Officials in Gaza"]
+    assert said.according_to is None
+
+
+def test_trailing_said_credits_a_named_speaker(extract) -> None:
+    ex = extract("Ghana closed the border on Monday, Kwame Mensah said.")
+    assert source(ex, event(ex, "closed")) == "Kwame Mensah"
+
+
+def test_told_credits_an_unnamed_source_not_the_addressee(extract) -> None:
+    ex = extract(
+        "Egypt will open the crossing on Friday, a source briefed on the deal told Reuters."
+    )
+    opening = event(ex, "open")
+    assert source(ex, opening) == "source briefed on the deal"
+    assert roles(event(ex, "told"), "addressee") == ["Reuters"]
+    assert "source briefed on the deal" in {m.text for m in ex.mentions if m.label == "GROUP"}
+
+
+def test_pronoun_speaker_resolves_through_the_statement(extract) -> None:
+    ex = extract(
+        "Kenya's president William Ruto spoke on Monday. Ghana closed the border, he said."
+    )
+    assert source(ex, event(ex, "closed")) == "William Ruto"
+
+
+def test_reported_by_a_news_agency(extract) -> None:
+    ex = extract("Ghana closed the border, Reuters reported.")
+    assert source(ex, event(ex, "closed")) == "Reuters"
+
+
+def test_nested_report_credits_the_outer_speaker(extract) -> None:
+    ex = extract("Norway said Sudan released ten hostages on Tuesday.")
+    assert source(ex, event(ex, "released")) == "Norway"
+
+
 # ---------------------------------------------------------------- mediation and agreement
 def test_verbal_mediation_linked_to_agreement(extract) -> None:
     ex = extract("Brazil mediated an accord between Peru and Bolivia.")

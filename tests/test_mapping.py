@@ -322,3 +322,49 @@ def test_every_relation_type_has_one_property() -> None:
     assert len(set(RELATION_PROPERTIES.values())) == len(RELATION_PROPERTIES)
     assert RELATION_PROPERTIES["worksFor"] == SCHEMA.worksFor
     assert RELATION_PROPERTIES["partOf"] == SCHEMA.parentOrganization
+
+
+# ---------------------------------------------------------------- attribution
+SEM_ACCORDING_TO = URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/accordingTo")
+
+
+def _event_of(ds: Graph, cls: str) -> URIRef:
+    found = list(ds.subjects(RDF.type, URIRef(str(KG._NS) + cls)))
+    assert len(found) == 1, found
+    return URIRef(str(found[0]))
+
+
+@pytest.mark.slow
+def test_according_to_an_unnamed_source_credits_a_group_of_the_article(build) -> None:
+    ds, document = build(
+        "Israeli jets struck a convoy near Khan Younis, according to officials in Gaza."
+    )
+    source = ds.value(_event_of(ds, "Attack"), SEM_ACCORDING_TO)
+    assert source == URIRef(f"{DEFAULT_BASE}entity/group/{document.id}/officials-in-gaza")
+    assert (source, RDF.type, KG.Group) in ds
+
+
+@pytest.mark.slow
+def test_said_credits_the_speaker_for_the_reported_event(build) -> None:
+    ds, _ = build("Norway said Sudan released ten hostages on Tuesday.")
+    assert ds.value(_event_of(ds, "Release"), SEM_ACCORDING_TO) == entity("Q20")
+    # the statement's speaker is its role, not its source
+    assert ds.value(_event_of(ds, "Statement"), SEM_ACCORDING_TO) is None
+
+
+@pytest.mark.slow
+def test_told_credits_an_unnamed_source(build) -> None:
+    ds, document = build(
+        "Kenya will open the crossing on Friday, a source briefed on the deal told Reuters."
+    )
+    source = ds.value(_event_of(ds, "Opening"), SEM_ACCORDING_TO)
+    assert source == URIRef(f"{DEFAULT_BASE}entity/group/{document.id}/source-briefed-on-the-deal")
+    assert (source, RDF.type, KG.Group) in ds
+
+
+@pytest.mark.slow
+def test_quantity_claim_credited_to_the_speaker(build) -> None:
+    ds, _ = build("Norway said 120 trucks were waiting at the crossing.")
+    claim = next(ds.subjects(RDF.type, KG.QuantityClaim))
+    assert ds.value(claim, SEM_ACCORDING_TO) == entity("Q20")
+    assert str(ds.value(claim, KG.creditedText)) == "Norway"

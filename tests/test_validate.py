@@ -202,6 +202,9 @@ def test_end_beyond_context() -> None:
         ((EX["entity/Q846"], SKOS.altLabel, Literal("Katar")), "language-tagged"),
         ((CLAIM, KG.qualifier, Literal("roughly")), "kg:qualifier: exact, approximate"),
         ((DOC, KG.documentId, Literal(1)), "kg:documentId"),
+        ((EVENT, SEM.accordingTo, Literal("officials")), "sem:accordingTo"),
+        ((CLAIM, SEM.accordingTo, Literal("Egypt")), "sem:accordingTo"),
+        ((CLAIM, KG.creditedText, Literal("Egypt")), "kg:creditedText"),
     ],
 )
 def test_one_wrong_value(triple: tuple[URIRef, URIRef, URIRef | Literal], words: str) -> None:
@@ -383,6 +386,7 @@ def hand_made_extraction() -> tuple[Extraction, Resolution]:
             roles=(role("party", "Israel"), role("party", "Hamas")),
             modality="reported",
             confidence=1.0,
+            according_to=at("Qatar"),
         ),
         Event(
             "Evacuation",

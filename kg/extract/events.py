@@ -5,6 +5,14 @@ class.  Its arguments come from the parse: subjects and objects (active and pass
 arguments a controlling verb passes down ("expected to be allowed to leave"), prepositional
 phrases mapped to roles by the class's frame ("between" -> party, "via" -> via), and
 coordinated fillers ("Egypt, Israel and Hamas").  Negation and modality are recorded.
+
+Attribution: an event the article credits to a source gets ``according_to`` that source's
+span: the object of an "according to" phrase on the event's clause or any clause above it
+("..., according to officials in Gaza"), else the speaker of the reporting verb whose
+complement clause holds the event ("Officials said Israeli jets struck ...", "..., a source
+briefed on the deal told Reuters", "..., he said").  The speaker is the one the Statement event
+of that verb found (so pronouns resolve as they do for speakers); an unnamed source becomes a
+document-scoped group, like other unnamed participants.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ COORDINATION_NOUNS = {"coordination", "cooperation", "consultation", "partnershi
 # Heads that stand for the state or group that owns them ("Egypt's government").
 METONYM_HEADS = {"government", "authorities", "administration", "leadership", "army", "military"}
 SPEECH_LEMMAS = {"say", "tell", "report", "add", "announce", "state", "claim", "warn", "call"}
+# Verbs whose complement clause is what the subject reports: the clause's events are credited
+# to the subject ("officials said ...", "a source told Reuters ...").
+REPORTING_LEMMAS = SPEECH_LEMMAS - {"warn", "call"} | {"confirm", "estimate", "insist", "allege"}
 MODAL_AUX = {
     "will": "expected", "would": "expected", "shall": "expected",
     "may": "possible", "might": "possible", "could": "possible", "can": "possible",
@@ -53,6 +64,8 @@ class _Context:
     mention_by_span: dict[tuple[int, int], Mention] = field(default_factory=dict)
     last_person: list[Mention] = field(default_factory=list)
     last_speaker: list[Mention] = field(default_factory=list)
+    reported_by: dict[int, int] = field(default_factory=dict)
+    """Trigger token -> the reporting verb whose complement clause holds it."""
 
 
 class EventExtractor:
@@ -108,8 +121,29 @@ class EventExtractor:
                         for m in mentions
                         if (m.start, m.end) == (r.start, r.end) and m.label == "PERSON"
                     ]
+        for i, event in list(by_trigger.items()):
+            if event.according_to is None and i in ctx.reported_by:
+                source = self._reporter(doc[ctx.reported_by[i]], by_trigger, ctx)
+                if source is not None:
+                    by_trigger[i] = replace(event, according_to=source)
         events = [e for e in _link_mediations(list(by_trigger.values())) if e.roles]
         return events, sorted(ctx.groups.values(), key=lambda m: m.start)
+
+    def _reporter(
+        self, verb: Token, by_trigger: dict[int, Event], ctx: _Context
+    ) -> tuple[int, int] | None:
+        """Who reports through ``verb``: the speaker of its Statement event, else its named
+        subject (a pronoun is left alone: only the Statement knows whom it refers to)."""
+        statement = by_trigger.get(verb.i)
+        if statement is not None:
+            speakers = [(r.start, r.end) for r in statement.roles if r.name == "speaker"]
+            if speakers:
+                return speakers[0]
+        subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.lower_ in PRONOUNS or subj.pos_ == "PRON":
+            return None
+        found = self._fill("speaker", subj, ctx)
+        return (found[0].start, found[0].end) if found else None
 
     def triggers(self, doc: Doc, mentions: list[Mention]) -> dict[int, str]:
         """Token index -> event class of every trigger word, before arguments are looked for
@@ -234,6 +268,10 @@ class EventExtractor:
             return None
         if according is None:
             according = _according_to_in_clause(trigger, ctx)
+        if according is None:
+            reporter = _reporting_verb(trigger)
+            if reporter is not None:
+                ctx.reported_by[trigger.i] = reporter.i
         sent = trigger.sent
         quotes: tuple[str, ...] = ()
         content = ""
@@ -495,11 +533,54 @@ def _modality(trigger: Token, quotes: list[tuple[int, int]]) -> str:
 
 
 def _according_to_in_clause(trigger: Token, ctx: _Context) -> tuple[int, int] | None:
-    root = trigger.sent.root
-    for child in [*root.children, *trigger.children]:
-        if child.dep_ == "prep" and _prep_text(child) == "according to":
-            for pobj in _pobjs(child):
-                return _filler_span(pobj, ctx)
+    """The object of an "according to" on the trigger, a clause above it or the sentence's
+    root.  An unnamed source ("officials in Gaza") becomes a group of the article."""
+    heads = [trigger, *list(trigger.ancestors)[:6], trigger.sent.root]
+    for head in heads:
+        for child in head.children:
+            if child.dep_ == "prep" and _prep_text(child) == "according to":
+                for pobj in _pobjs(child):
+                    span = _filler_span(pobj, ctx)
+                    if span is not None and pobj.i not in ctx.mention_at:
+                        _group(pobj, span, ctx)
+                    return span
+    return None
+
+
+def _group(token: Token, span: tuple[int, int], ctx: _Context) -> None:
+    """Record an unnamed participant or source ("officials in Gaza") as a group mention."""
+    if span in ctx.mention_by_span or span in ctx.groups or token.i in ctx.triggers:
+        return
+    ctx.groups[span] = Mention(
+        start=span[0],
+        end=span[1],
+        text=ctx.doc.text[span[0] : span[1]],
+        label="GROUP",
+        sentence=sentence_span(token),
+        head_lemma=token.lemma_.casefold(),
+    )
+
+
+def _reporting_verb(trigger: Token) -> Token | None:
+    """The reporting verb whose complement holds the trigger: the head of the first ccomp on
+    the way up ("officials said [Israeli jets struck ...]"), or a reporting verb in parataxis
+    on the clause ("Ghana closed the border, officials said", as the parser sometimes hangs
+    it).  Only within the sentence, and never the trigger itself."""
+    token = trigger
+    for _ in range(8):
+        if token is not trigger or token.lemma_.casefold() not in REPORTING_LEMMAS:
+            for child in token.children:
+                if (
+                    child.dep_ == "parataxis"
+                    and child.lemma_.casefold() in REPORTING_LEMMAS
+                    and any(c.dep_ == "nsubj" for c in child.children)
+                ):
+                    return child
+        if token.head is token:
+            return None
+        if token.dep_ == "ccomp" and token.head.lemma_.casefold() in REPORTING_LEMMAS:
+            return token.head
+        token = token.head
     return None
 
 
