@@ -69,7 +69,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +78,9 @@ from kg.errors import InputError
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from kg.model import Extraction
+    from kg.resolve import Resolver
 
 ENTITY_TAG_PREFIXES = ("HUMAN_PART", "NON_HUMAN_PART", "LOC", "TIME")
 """ECB+ markable tags that are entity mentions (participants, locations, times)."""
@@ -448,6 +451,7 @@ class _Parsed:
     doc: EcbDocument
     sdoc: Doc
     spans: list[tuple[int, int] | None]
+    extraction: Extraction
     system: dict[tuple[int, ...], str] = field(default_factory=dict)
     """kg mentions in the validated sentences: tokens -> entity key (topic-scoped)."""
     entity_at_head: dict[int, str] = field(default_factory=dict)
@@ -488,35 +492,21 @@ def _group(assignment: Iterable[tuple[MentionId, str]]) -> list[set[MentionId]]:
     return list(clusters.values())
 
 
-def evaluate_coref(
-    path: Path, limit: int | None = None, baseline: bool = False, model: str | None = None
-) -> dict[str, Any]:
-    """Run kg over each ECB+ topic and score its entity clusters (see the module docstring
-    for the setup); with ``baseline`` also the same-head-lemma baseline (``baseline_f1``)."""
+def parse_topics(
+    topics: Sequence[Sequence[EcbDocument]], model: str | None = None
+) -> list[list[_Parsed]]:
+    """Run kg's pipeline (text, spaCy, :class:`~kg.extract.Extractor`) over every article of
+    every topic; resolution is left to :func:`score_topics`."""
     from kg.extract import Extractor
-    from kg.gazetteer import Gazetteer
     from kg.lexicon import Lexicon
     from kg.model import Document
     from kg.nlp import DEFAULT_MODEL, load_pipeline
     from kg.pipeline import nlp_text
-    from kg.resolve import Resolver
 
-    started = time.perf_counter()
-    topics = read_ecbplus(path, limit)
     nlp = load_pipeline(model or DEFAULT_MODEL)
     extractor = Extractor(Lexicon.load())
-    gazetteer = Gazetteer.default()
-    key: list[set[MentionId]] = []
-    response: list[set[MentionId]] = []
-    gold_response: list[set[MentionId]] = []
-    lemma_response: list[set[MentionId]] = []
-    lemma_gold_response: list[set[MentionId]] = []
-    tags: Counter[str] = Counter()
-    tags_found: Counter[str] = Counter()
-    n_docs = n_sentences = 0
+    out: list[list[_Parsed]] = []
     for docs in topics:
-        topic = docs[0].topic
-        resolver = Resolver(gazetteer)  # one per topic: clusters never cross topics
         texts = [document_text(d) for d in docs]
         documents = [
             Document(text, source=d.name) for d, (text, _) in zip(docs, texts, strict=True)
@@ -529,11 +519,46 @@ def evaluate_coref(
             nlp.pipe((nlp_text(doc) for doc in documents), batch_size=16),
             strict=True,
         ):
+            parsed.append(_Parsed(d, sdoc, spans, extractor(document, sdoc)))
+        out.append(parsed)
+    return out
+
+
+def score_topics(
+    topics: Sequence[Sequence[_Parsed]],
+    baseline: bool = False,
+    resolver_factory: Callable[[], Resolver] | None = None,
+) -> dict[str, Any]:
+    """Resolve each topic's articles as one batch (one :class:`~kg.resolve.Resolver` per
+    topic, so clusters never cross topics) and score the clusters against the gold ones."""
+    from kg.gazetteer import Gazetteer
+    from kg.resolve import Resolver
+
+    if resolver_factory is None:
+        gazetteer = Gazetteer.default()
+
+        def resolver_factory() -> Resolver:
+            return Resolver(gazetteer)
+
+    key: list[set[MentionId]] = []
+    response: list[set[MentionId]] = []
+    gold_response: list[set[MentionId]] = []
+    lemma_response: list[set[MentionId]] = []
+    lemma_gold_response: list[set[MentionId]] = []
+    tags: Counter[str] = Counter()
+    tags_found: Counter[str] = Counter()
+    n_docs = n_sentences = 0
+    for parsed in topics:
+        if not parsed:
+            continue
+        topic = parsed[0].doc.topic
+        resolution = resolver_factory().resolve([p.extraction for p in parsed])
+        for item in parsed:
+            d, spans, extraction = item.doc, item.spans, item.extraction
+            item.system, item.entity_at_head = {}, {}
             n_docs += 1
             n_sentences += len(d.validated)
-            item = _Parsed(d, sdoc, spans)
-            extraction = extractor(document, sdoc)
-            table = resolver.resolve([extraction]).mention_entity[document.id]
+            table = resolution.mention_entity[extraction.document.id]
             for m in extraction.mentions:
                 entity = table.get(m.key)
                 tokens = token_range(spans, m.start, m.end)
@@ -544,7 +569,6 @@ def evaluate_coref(
                 head = _span_head(item, tokens)
                 if head is not None:
                     item.entity_at_head.setdefault(head[0], f"{topic}/{entity}")
-            parsed.append(item)
         key.extend(_group((g.id, g.cluster) for p in parsed for g in p.doc.mentions))
         response.extend(_group(((p.doc.name, t), e) for p in parsed for t, e in p.system.items()))
         # Gold mentions clustered by kg: same tokens, else same head token, else alone.
@@ -587,7 +611,7 @@ def evaluate_coref(
         result["baseline"] = conll_scores(key, lemma_response)
         result["baseline_f1"] = result["baseline"]["f1"]
         result["gold_mentions"]["baseline"] = conll_scores(key, lemma_gold_response)
-    result["topics"] = len(topics)
+    result["topics"] = sum(1 for t in topics if t)
     result["documents"] = n_docs
     result["sentences"] = n_sentences
     result["setup"] = (
@@ -596,6 +620,16 @@ def evaluate_coref(
         "to gold by identical token spans"
     )
     result["system"] = "kg"
+    return result
+
+
+def evaluate_coref(
+    path: Path, limit: int | None = None, baseline: bool = False, model: str | None = None
+) -> dict[str, Any]:
+    """Run kg over each ECB+ topic and score its entity clusters (see the module docstring
+    for the setup); with ``baseline`` also the same-head-lemma baseline (``baseline_f1``)."""
+    started = time.perf_counter()
+    result = score_topics(parse_topics(read_ecbplus(path, limit), model), baseline)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
 
@@ -654,8 +688,10 @@ __all__ = [
     "is_entity_tag",
     "max_weight_matching",
     "muc",
+    "parse_topics",
     "read_document",
     "read_ecbplus",
     "read_validated_sentences",
+    "score_topics",
     "token_range",
 ]

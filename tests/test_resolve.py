@@ -38,14 +38,26 @@ def test_surname_points_to_the_full_name() -> None:
     assert entity.aliases == {"Oskar Lindqvist", "Lindqvist"}
 
 
-def test_surname_before_the_full_name_is_its_own_entity() -> None:
+def test_surname_before_the_full_name_joins_the_one_full_name_of_the_article() -> None:
     text = "Lindqvist spoke. Later Oskar Lindqvist left."
     short = mention(text, "Lindqvist", "PERSON")
     full = mention(text, "Oskar Lindqvist", "PERSON")
     ex = Extraction(Document(text, "a.txt"), [short, full])
     res = Resolver(Gazetteer()).resolve([ex])
-    assert key_of(res, ex, short) == "Person|lindqvist"
-    assert key_of(res, ex, full) == "Person|oskar lindqvist"
+    assert key_of(res, ex, short) == key_of(res, ex, full) == "Person|oskar lindqvist"
+
+
+def test_two_people_sharing_a_surname_in_one_article_stay_two() -> None:
+    text = "President Joe Biden spoke. Mr Biden left. Jill Biden stayed. Later Biden waved."
+    joe = mention(text, "Joe Biden", "PERSON")
+    mr = mention(text, "Biden", "PERSON", nth=1)
+    jill = mention(text, "Jill Biden", "PERSON")
+    last = mention(text, "Biden", "PERSON", nth=3)
+    ex = Extraction(Document(text, "a.txt"), [joe, mr, jill, last])
+    res = Resolver(Gazetteer()).resolve([ex])
+    assert key_of(res, ex, joe) == key_of(res, ex, mr) == "Person|joe biden"
+    assert key_of(res, ex, jill) == "Person|jill biden"
+    assert key_of(res, ex, last) == "Person|jill biden"  # the most recent one named in full
 
 
 def test_surname_does_not_join_an_organisation() -> None:
@@ -268,3 +280,119 @@ def test_model_groups_stay_in_their_document(extract) -> None:
     assert res.entities[a].document_scoped == first.document.id
     assert res.entities[b].document_scoped == second.document.id
     assert keys(res, first, "Kenya") == keys(res, second, "Kenya") == {"Q114"}
+
+
+# ---------------------------------------------------------------- batches
+def _docs(*texts_and_names: tuple[str, list[tuple[str, str]]]) -> list[Extraction]:
+    out = []
+    for i, (text, names) in enumerate(texts_and_names):
+        seen: dict[str, int] = {}
+        ms = []
+        for needle, label in names:
+            ms.append(mention(text, needle, label, nth=seen.get(needle, 0)))
+            seen[needle] = seen.get(needle, 0) + 1
+        out.append(Extraction(Document(text, f"{i}.txt"), ms))
+    return out
+
+
+def test_a_batch_resolves_the_same_in_any_order() -> None:
+    exs = _docs(
+        ("Kirby left early.", [("Kirby", "PERSON")]),
+        ("John Kirby spoke. Kirby said more.", [("John Kirby", "PERSON"), ("Kirby", "PERSON")]),
+        ("The Colts won. The IE patch.", [("Colts", "ORG"), ("IE", "ORG")]),
+        ("Indianapolis Colts fans.", [("Indianapolis Colts", "ORG")]),
+        ("Internet Explorer broke.", [("Internet Explorer", "ORG")]),
+        ("Marlowe spoke.", [("Marlowe", "ORG")]),
+        ("Marlowe left. Marlowe came.", [("Marlowe", "PERSON"), ("Marlowe", "PERSON")]),
+    )
+    results = []
+    for order in (exs, exs[::-1], exs[2:] + exs[:2]):
+        res = Resolver(Gazetteer()).resolve(order)
+        entities = {k: (e.label, e.type, e.qid, sorted(e.aliases)) for k, e in res.entities.items()}
+        results.append((entities, res.mention_entity))
+    assert results[0] == results[1] == results[2]
+    res = Resolver(Gazetteer()).resolve(exs)
+    assert key_of(res, exs[0], exs[0].mentions[0]) == "Person|john kirby"
+    assert key_of(res, exs[2], exs[2].mentions[0]) == "Organization|indianapolis colts"
+    assert key_of(res, exs[2], exs[2].mentions[1]) == "Organization|internet explorer"
+    assert {key_of(res, exs[5], exs[5].mentions[0])} == {"Person|marlowe"}
+
+
+def test_one_name_gets_the_type_most_of_its_mentions_have_across_articles() -> None:
+    exs = _docs(
+        ("Seacom said.", [("Seacom", "PERSON")]),
+        ("SEACOM cable. Seacom's link.", [("SEACOM", "ORG"), ("Seacom's", "ORG")]),
+    )
+    res = Resolver(Gazetteer()).resolve(exs)
+    keys = {key_of(res, ex, m) for ex in exs for m in ex.mentions}
+    assert keys == {"Organization|seacom"}
+    assert res.entities["Organization|seacom"].type == "Organization"
+
+
+def test_name_variants_are_one_entity() -> None:
+    exs = _docs(
+        ("Frederick C. LaRue died.", [("Frederick C. LaRue", "PERSON")]),
+        ("Fred LaRue was 75.", [("Fred LaRue", "PERSON")]),
+        ("W. Mark Felt Sr. talked.", [("W. Mark Felt Sr.", "PERSON")]),
+        ("Mark Felt was Deep Throat.", [("Mark Felt", "PERSON")]),
+        ("Microsoft Corp. patched.", [("Microsoft Corp.", "ORG")]),
+        ("Microsoft's patch.", [("Microsoft", "ORG")]),
+        ("Jill Biden and Joe Biden.", [("Jill Biden", "PERSON"), ("Joe Biden", "PERSON")]),
+    )
+    res = Resolver(Gazetteer()).resolve(exs)
+
+    def k(i: int, j: int = 0) -> str:
+        return key_of(res, exs[i], exs[i].mentions[j])
+
+    assert k(0) == k(1)
+    assert k(2) == k(3)
+    assert k(4) == k(5)
+    assert k(6, 0) != k(6, 1)
+
+
+def test_short_name_joins_the_dominant_longer_name_of_the_batch() -> None:
+    exs = _docs(
+        ("Vincent Jackson scored. Vincent Jackson ran.", [("Vincent Jackson", "PERSON")] * 2),
+        ("Vincent Jackson caught it.", [("Vincent Jackson", "PERSON")]),
+        ("Lisa Jackson watched.", [("Lisa Jackson", "PERSON")]),
+        ("Jackson was arrested.", [("Jackson", "PERSON")]),
+    )
+    res = Resolver(Gazetteer()).resolve(exs)
+    assert key_of(res, exs[3], exs[3].mentions[0]) == "Person|vincent jackson"
+    two = _docs(
+        ("Oskar Lindqvist spoke.", [("Oskar Lindqvist", "PERSON")]),
+        ("Maja Lindqvist spoke.", [("Maja Lindqvist", "PERSON")]),
+        ("Lindqvist left.", [("Lindqvist", "PERSON")]),
+    )
+    res = Resolver(Gazetteer()).resolve(two)
+    assert key_of(res, two[2], two[2].mentions[0]) == "Person|lindqvist"
+
+
+def test_headline_noise_before_a_name_is_not_a_longer_name() -> None:
+    text = "Academy picked Ellen DeGeneres. Ellen DeGeneres will host."
+    noise = mention(text, "Academy picked Ellen DeGeneres", "ORG")
+    name = mention(text, "Ellen DeGeneres", "ORG", nth=1)
+    ex = Extraction(Document(text, "a.txt"), [noise, name])
+    res = Resolver(Gazetteer()).resolve([ex])
+    assert key_of(res, ex, name) == "Organization|ellen degeneres"
+
+
+def test_description_follows_the_name_it_was_written_with() -> None:
+    text = "The actress Lindsay Lohan was in court. The actress left. Her lawyer, Shawn Holley."
+    name = mention(text, "Lindsay Lohan", "PERSON")
+    lawyer = mention(text, "Shawn Holley", "PERSON")
+    again = mention(text, "actress", "GROUP", nth=1, head_lemma="actress")
+    ex = Extraction(Document(text, "a.txt"), [name, again, lawyer])
+    res = Resolver(Gazetteer()).resolve([ex])
+    assert key_of(res, ex, again) == "Person|lindsay lohan"
+    assert "actress" in res.entities["Person|lindsay lohan"].aliases
+
+
+def test_batch_people_are_remembered_for_the_next_batch() -> None:
+    resolver = Resolver(Gazetteer())
+    a_text, b_text = "Oskar Lindqvist arrived.", "Lindqvist left."
+    a = Extraction(Document(a_text, "a.txt"), [mention(a_text, "Oskar Lindqvist", "PERSON")])
+    b = Extraction(Document(b_text, "b.txt"), [mention(b_text, "Lindqvist", "PERSON")])
+    resolver.resolve([a])
+    res = resolver.resolve([b])
+    assert key_of(res, b, b.mentions[0]) == "Person|oskar lindqvist"
