@@ -138,6 +138,15 @@ def main() -> None:
     metavar="ADDRESS",
     help="Extract on a Dask cluster (scheduler address, or local / local:N for a LocalCluster).",
 )
+@click.option(
+    "--gazetteer",
+    "gazetteer",
+    type=click.Path(path_type=Path, dir_okay=False),
+    multiple=True,
+    metavar="FILE",
+    help="Your own alias table (TSV: label, type, qid, aliases separated by |; header line). "
+    "Its names are recognised and linked, and win over kg's. Repeatable.",
+)
 @endpoint_option
 @query_endpoint_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
@@ -151,6 +160,7 @@ def build(
     workers: int,
     batch_size: int,
     dask: str | None,
+    gazetteer: tuple[Path, ...],
     endpoint: str | None,
     query_endpoint: str | None,
     quiet: bool,
@@ -164,7 +174,7 @@ def build(
     from kg.nlp import load_pipeline
 
     Iris(base_iri)  # check the base IRI and the model before the store is touched
-    load_pipeline(model)
+    load_pipeline(model, gazetteer=gazetteer)  # a bad --gazetteer table fails here
     local = not memory and endpoint is None
     created = local and not (store_dir.exists() and any(store_dir.iterdir()))
     graph = KnowledgeGraph(
@@ -174,6 +184,7 @@ def build(
         model=model,
         endpoint=endpoint,
         query_endpoint=query_endpoint,
+        gazetteer=gazetteer,
     )
     report: BuildReport | None = None
     try:

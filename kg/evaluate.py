@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,22 +203,40 @@ def read_aida(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return docs
 
 
+CONFIDENCE_BANDS = ((">=0.9", 0.9, 1.01), ("0.7-0.9", 0.7, 0.9), ("<0.7", 0.0, 0.7))
+"""Bands of link confidence (name, lowest, highest exclusive) that linking precision is
+reported for."""
+
+
 def evaluate_linking(
-    path: Path, *, limit: int | None = None, model: str | None = None
+    path: Path,
+    *,
+    limit: int | None = None,
+    model: str | None = None,
+    gazetteer: Iterable[str | Path] = (),
 ) -> dict[str, Any]:
     """Precision of the Wikidata links kg makes (a link is correct when its span and id match
-    a gold link exactly), and recall over all gold links."""
+    a gold link exactly), and recall over all gold links.
+
+    ``detail.precision_by_confidence`` gives the precision of the links in each confidence
+    band (:data:`CONFIDENCE_BANDS`; the confidence is the one the graph records,
+    ``itsrdf:taConfidence``), and ``detail.precision_at_least`` that of the links at or above
+    each band's lower bound: choose a threshold from them.  ``gazetteer`` adds the user's
+    alias tables (see :func:`kg.gazetteer.read_user_table`)."""
     from kg.extract.entities import entity_mentions
     from kg.gazetteer import Gazetteer
     from kg.model import Document, Extraction
     from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
     from kg.resolve import Resolver
 
+    tables = tuple(str(p) for p in gazetteer)
+    gz = Gazetteer.load(tables)
     docs = read_aida(path, limit)
-    nlp = load_pipeline(model or DEFAULT_MODEL)
-    resolver = Resolver(Gazetteer.default())
+    nlp = load_pipeline(model or DEFAULT_MODEL, gazetteer=tables)
+    resolver = Resolver(gz)
     gold: set[Span] = set()
     predicted: set[Span] = set()
+    confidence: dict[Span, float] = {}
     for record, sdoc in zip(
         docs, nlp.pipe(truecase_headlines(r["text"]) for r in docs), strict=True
     ):
@@ -234,11 +252,32 @@ def evaluate_linking(
         for m in mentions:
             entity = resolution.entities.get(table.get(m.key, ""))
             if entity is not None and entity.qid:
-                predicted.add((record["id"], m.start, m.end, entity.qid))
+                span = (record["id"], m.start, m.end, entity.qid)
+                predicted.add(span)
+                confidence[span] = entity.link_confidence
     result = score(gold, predicted)
     del result["per_type"]
     result["documents"] = len(docs)
+    result["detail"] = {
+        "precision_by_confidence": {
+            name: _band(gold, {s for s in predicted if low <= confidence[s] < high})
+            for name, low, high in CONFIDENCE_BANDS
+        },
+        "precision_at_least": {
+            str(low): _band(gold, {s for s in predicted if confidence[s] >= low})
+            for _name, low, _high in CONFIDENCE_BANDS
+        },
+    }
     return result
+
+
+def _band(gold: set[Span], links: set[Span]) -> dict[str, Any]:
+    correct = len(gold & links)
+    return {
+        "precision": round(correct / len(links), 4) if links else 0.0,
+        "correct": correct,
+        "links": len(links),
+    }
 
 
 # ---------------------------------------------------------------------- WikiEvents

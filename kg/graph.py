@@ -99,7 +99,10 @@ class KnowledgeGraph:
 
     ``KnowledgeGraph()`` opens (or creates) the store in ``output/store``;
     ``KnowledgeGraph("path")`` another folder; ``KnowledgeGraph(memory=True)`` keeps
-    everything in memory.
+    everything in memory.  ``gazetteer=["my-names.tsv"]`` adds your own alias tables (see
+    :func:`kg.gazetteer.read_user_table`): their names are recognised and linked to their
+    Wikidata ids, and win over kg's own; a bad table raises
+    :class:`~kg.errors.InputError` before the store is opened.
     """
 
     def __init__(
@@ -112,7 +115,12 @@ class KnowledgeGraph:
         create: bool = True,
         endpoint: str | None = None,
         query_endpoint: str | None = None,
+        gazetteer: Iterable[str | Path] = (),
     ) -> None:
+        from kg.gazetteer import Gazetteer
+
+        tables = tuple(str(Path(p).resolve()) for p in gazetteer)
+        Gazetteer.load(tables)  # a bad table fails before the store is touched
         self.store: GraphStore | RemoteStore
         if endpoint is not None:
             self.store = RemoteStore(endpoint, query_endpoint)
@@ -120,7 +128,7 @@ class KnowledgeGraph:
             self.store = GraphStore.memory()
         else:
             self.store = GraphStore.open(store, create=create)
-        self.settings = BuildSettings(model=model, base_iri=base_iri)
+        self.settings = BuildSettings(model=model, base_iri=base_iri, gazetteer=tables)
 
     @property
     def local(self) -> GraphStore:
@@ -165,6 +173,7 @@ class KnowledgeGraph:
             workers=workers,
             batch_size=batch_size,
             dask=dask,
+            gazetteer=self.settings.gazetteer,
         )
         return build(inputs, self.store, settings)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from kg.errors import ModelError
-from kg.gazetteer import Gazetteer
+from kg.gazetteer import Gazetteer, split_kb_key
 from kg.resources import DATA_DIR
 
 if TYPE_CHECKING:
@@ -193,7 +193,9 @@ class GazetteerTagger:
         self.names: dict[str, tuple[str, str, bool]] = {}
         self.forms: set[str] = set()
         patterns: dict[str, list[str]] = {}
-        for entry in gazetteer.entries.values():
+        user = set(gazetteer.user_names.values())
+        # the user's own entries first: their names win
+        for entry in sorted(gazetteer.entries.values(), key=lambda e: e.key not in user):
             for name in (entry.label, *entry.aliases):
                 self._register(patterns, name, entry.key, entry.ner, entry.ambiguous)
             for name in entry.demonyms:
@@ -231,6 +233,8 @@ class GazetteerTagger:
             if end - start == 1 and span.text not in self.forms:
                 continue
             label, key = doc.vocab.strings[match_id].split("\t", 1)
+            if key != info[0] and info[0] in self.gazetteer.user_names.values():
+                continue  # the user's entry for this name wins
             ambiguous = info[2]
             if ambiguous and any(
                 e.label_ not in {label, "GPE", "LOC"}
@@ -242,7 +246,7 @@ class GazetteerTagger:
                 doc.char_span(span.start_char, span.end_char, label=label, kb_id=key) or span
             )
         if not found:
-            return doc
+            return self._contexts(doc)
         found = filter_spans(found)
         kept = [
             e
@@ -256,10 +260,232 @@ class GazetteerTagger:
         ]
         spans = [f for f in found if not any(k.start < f.end and f.start < k.end for k in kept)]
         doc.ents = sorted([*kept, *spans], key=lambda s: s.start)
+        return self._contexts(doc)
+
+    def _contexts(self, doc: Doc) -> Doc:
+        """Note on each name the gazetteer knows what its context says (the ``~context``
+        suffix of its ``kb_id``, read by :meth:`Gazetteer.link`):
+
+        * the surname of a person the document names in full ("Neil Jordan ... Jordan
+          said") is that person, not the country: relabelled PERSON, no entry;
+        * in a sports report, a country or city that acts as a team (subject or object of
+          "beat", "drew with", next to a score, heading a line of scorers or a team sheet)
+          is ``team`` and not linked; as a nationality ("Jansher Khan ( Pakistan )",
+          "Jamaica 's Michael Green") or a place ("in Moldova", a dateline) it stays;
+        * a place name that starts a longer name the recogniser missed ("U.S. Open",
+          "Hong Kong Open") is ``part``;
+        * a name glued by a hyphen to another word ("Hong Kong-based") is ``weak``: still
+          linked, with a lower confidence.
+        """
+        ents = list(doc.ents)
+        if not ents:
+            return doc
+        surnames = {
+            e[-1].text
+            for e in ents
+            if e.label_ == "PERSON" and len(e) > 1 and e[-1].text[:1].isupper()
+        }
+        sports = _is_sports_report(doc)
+        changed = False
+        for i, ent in enumerate(ents):
+            if ent.label_ not in {"GPE", "LOC", "ORG", "FAC"}:
+                continue
+            entry_key, context = split_kb_key(ent.kb_id_)
+            if context:
+                continue
+            entry = self.gazetteer.entries.get(entry_key)
+            if entry is None:
+                entry = next(iter(self.gazetteer.lookup(ent.text)), None)
+            if entry is None or entry.type == "Person":
+                continue
+            new_label, new_context, kb = ent.label_, "", ""
+            if len(ent) == 1 and ent.text in surnames:
+                new_label = "PERSON"
+            elif entry.type in _PLACE_TYPES and _starts_longer_name(ent):
+                new_context = "part"
+            elif sports and entry.type in _PLACE_TYPES and _acts_as_team(ent):
+                new_context = "team"
+            elif _in_compound(ent):
+                new_context = "weak"
+            else:
+                continue
+            if new_context:
+                kb = f"{entry.key}~{new_context}"
+            span = doc.char_span(ent.start_char, ent.end_char, label=new_label, kb_id=kb)
+            if span is not None:
+                ents[i] = span
+                changed = True
+        if changed:
+            doc.ents = ents
         return doc
 
     def __repr__(self) -> str:
         return f"GazetteerTagger({len(self.gazetteer.entries)} entries)"
+
+
+_PLACE_TYPES = frozenset({"Country", "City", "Region"})
+_SPORT_WORDS = frozenset(
+    [
+        "soccer",
+        "football",
+        "cricket",
+        "rugby",
+        "tennis",
+        "golf",
+        "hockey",
+        "basketball",
+        "baseball",
+        "volleyball",
+        "handball",
+        "athletics",
+        "cycling",
+        "squash",
+        "boxing",
+        "match",
+        "matches",
+        "goal",
+        "goals",
+        "halftime",
+        "half-time",
+        "qualifier",
+        "qualifying",
+        "tournament",
+        "league",
+        "cup",
+        "wicket",
+        "wickets",
+        "innings",
+        "overs",
+        "seeded",
+        "semifinal",
+        "semifinals",
+        "semi-final",
+        "quarter-final",
+        "quarter-finals",
+        "quarterfinal",
+        "striker",
+        "midfielder",
+        "goalkeeper",
+        "coach",
+        "scorers",
+        "scorer",
+        "penalty",
+        "penalties",
+        "olympic",
+        "olympics",
+        "medal",
+        "championship",
+        "championships",
+        "friendly",
+        "squad",
+        "stadium",
+        "referee",
+        "playoff",
+        "play-off",
+        "standings",
+        "unbeaten",
+        "tries",
+        "runs",
+        "test",
+        "one-day",
+    ]
+)
+_SCORE = re.compile(r"\d{1,3}-\d{1,3}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TEAM_VERBS = frozenset(
+    ["beat", "beats", "beaten", "beating", "defeat", "defeated", "defeats", "drew", "draw",
+     "draws", "lost", "lose", "loses", "won", "win", "wins", "edged", "thrashed", "blanked",
+     "routed", "hammered", "dominated", "face", "faces", "play", "plays", "played", "host",
+     "hosts", "v", "vs", "vs.", "versus", "against", "scored", "teams", "toss", "bat", "bowl",
+     "team", "side", "squad", "victory", "defeat", "win", "result", "results", "scores"]
+)  # fmt: skip
+_PLACE_WORDS = frozenset(
+    [
+        "in",
+        "from",
+        "of",
+        "into",
+        "near",
+        "across",
+        "throughout",
+        "around",
+        "inside",
+        "outside",
+        "via",
+        "within",
+    ]
+)
+_LONGER_NAME_WORDS = frozenset(
+    [
+        "Open",
+        "Cup",
+        "Masters",
+        "Championship",
+        "Championships",
+        "Grand",
+        "Classic",
+        "Amateur",
+        "Games",
+        "Series",
+    ]
+)
+
+
+def _is_sports_report(doc: Doc) -> bool:
+    """Whether a document reads as a sports report: enough sports words and scores."""
+    words = [t for t in doc if t.is_alpha or _SCORE.fullmatch(t.text)]
+    cues = sum(1 for t in words if t.lower_ in _SPORT_WORDS or _SCORE.fullmatch(t.text))
+    return cues >= 3 and cues >= 0.02 * len(words)
+
+
+def _acts_as_team(ent: Span) -> bool:
+    """In a sports report: whether a country or city name stands for its team here (its
+    sentence speaks of sport, and the name is neither a nationality nor a place)."""
+    doc = ent.doc
+    sentence = ent.sent
+    if not any(
+        t.lower_ in _SPORT_WORDS or t.lower_ in _TEAM_VERBS or _SCORE.fullmatch(t.text)
+        for t in sentence
+    ):
+        return False
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    if prev is not None and prev.lower_ == "the" and ent.start > 1:
+        prev = doc[ent.start - 2]
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    after = doc[ent.end + 1] if ent.end + 1 < len(doc) else None
+    if prev is not None and prev.text == "(" and nxt is not None and nxt.text == ")":
+        return False  # a player's or club's nationality
+    if nxt is not None and nxt.text in {"'s", "’s", "'"}:
+        # "Jamaica 's Michael Green" is a nationality; "Belgium 's best chance" a team
+        return not (after is not None and (after.ent_type_ == "PERSON" or after.is_title))
+    if _DATE.match(doc.text[ent.end_char : ent.end_char + 16].lstrip()):
+        return False  # dateline: "HONG KONG 1996-08-31"
+    if nxt is not None and nxt.lower_ in {"-born", "citizen", "citizens", "national"}:
+        return False
+    if prev is not None:
+        if prev.text == "," and prev.i > 0 and doc[prev.i - 1].is_upper:
+            return False  # dateline: "NICE , France"
+        if prev.lower_ in _PLACE_WORDS:
+            return False
+        if prev.lower_ == "to":
+            before = doc[prev.i - 1] if prev.i > 0 else None
+            return before is not None and before.lower_ in {"lost", "lose", "loses", "losing"}
+    return True
+
+
+def _in_compound(ent: Span) -> bool:
+    """A name glued by a hyphen to another word ("France-registered", "aid-U.N."): it
+    modifies that word rather than naming the thing itself."""
+    text = ent.doc.text
+    before = text[ent.start_char - 1] if ent.start_char > 0 else ""
+    after = text[ent.end_char : ent.end_char + 2]
+    return before == "-" or (len(after) == 2 and after[0] == "-" and after[1].isalpha())
+
+
+def _starts_longer_name(ent: Span) -> bool:
+    """A place name followed by a word that makes it an event's name ("U.S. Open")."""
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return nxt is not None and nxt.text.capitalize() in _LONGER_NAME_WORDS and not nxt.is_lower
 
 
 def _words(span: Span) -> int:
@@ -390,31 +616,38 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def _factory(nlp: Language, name: str) -> GazetteerTagger:
-    return GazetteerTagger(nlp, Gazetteer.default())
+def _factory(nlp: Language, name: str, user_tables: list[str]) -> GazetteerTagger:
+    return GazetteerTagger(nlp, Gazetteer.load(user_tables))
 
 
 def _conll_factory(nlp: Language, name: str) -> ConllRecognizer:
     return ConllRecognizer(nlp)
 
 
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+def load_pipeline(model: str = DEFAULT_MODEL, *, gazetteer: Iterable[str | Path] = ()) -> Language:
     """Load ``model`` (a package name or path) with kg's components added after its NER: the
     CoNLL name recogniser, the reconciliation of the two, the gazetteer and the consistency pass.
 
-    Loaded once per process and model.  Raises :class:`~kg.errors.ModelError` with a fix when
-    the model is not installed.
+    ``gazetteer`` lists the user's alias tables (TSV, see
+    :func:`kg.gazetteer.read_user_table`): the gazetteer component tags their names too,
+    and they win over the shipped names.
+
+    Loaded once per process, model and set of tables.  Raises :class:`~kg.errors.ModelError`
+    with a fix when the model is not installed, :class:`~kg.errors.InputError` for a bad
+    table (before the model is loaded).
     """
-    return _load(model)
+    tables = tuple(str(p) for p in gazetteer)
+    Gazetteer.load(tables)  # a bad table fails here, before the model loads
+    return _load(model, tables)
 
 
 @lru_cache(maxsize=2)
-def _load(model: str) -> Language:
+def _load(model: str, tables: tuple[str, ...] = ()) -> Language:
     import spacy
     from spacy.language import Language
 
     if not Language.has_factory(GAZETTEER_COMPONENT):
-        Language.factory(GAZETTEER_COMPONENT)(_factory)
+        Language.factory(GAZETTEER_COMPONENT, default_config={"user_tables": []})(_factory)
     if not Language.has_factory(PARAGRAPH_COMPONENT):
         Language.component(PARAGRAPH_COMPONENT)(paragraph_breaks)
     if not Language.has_factory(CONSISTENCY_COMPONENT):
@@ -436,7 +669,9 @@ def _load(model: str) -> Language:
     nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     nlp.add_pipe(CONLL_COMPONENT, after="ner")
     nlp.add_pipe(RECONCILE_COMPONENT, after=CONLL_COMPONENT)
-    nlp.add_pipe(GAZETTEER_COMPONENT, after=RECONCILE_COMPONENT)
+    nlp.add_pipe(
+        GAZETTEER_COMPONENT, after=RECONCILE_COMPONENT, config={"user_tables": list(tables)}
+    )
     nlp.add_pipe(CONSISTENCY_COMPONENT, after=GAZETTEER_COMPONENT)
     return nlp
 

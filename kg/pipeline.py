@@ -92,6 +92,10 @@ class BuildSettings:
     """Processes that parse and extract; the store is always written by this one."""
     dask: str | None = None
     """A Dask scheduler address, or ``local`` / ``local:N``: extraction runs on that cluster."""
+    gazetteer: tuple[str, ...] = ()
+    """The user's alias tables (TSV, see :func:`kg.gazetteer.read_user_table`): their names
+    are tagged and linked too, and win over the shipped ones.  Every worker loads them (by
+    path: on a remote Dask cluster the files must exist at the same path on the workers)."""
 
 
 def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -107,12 +111,15 @@ def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 # ---------------------------------------------------------------------- extraction workers
 _WORKER: tuple[Any, Extractor] | None = None
+_WORKER_SETUP: tuple[str, tuple[str, ...]] | None = None
 
 
-def _init_worker(model: str) -> None:
-    """Load the model once per worker process (and for a one-process build, in this one)."""
-    global _WORKER
-    _WORKER = (load_pipeline(model), Extractor(Lexicon.load()))
+def _init_worker(model: str, gazetteer: tuple[str, ...] = ()) -> None:
+    """Load the model (with the user's alias tables) once per worker process (and for a
+    one-process build, in this one)."""
+    global _WORKER, _WORKER_SETUP
+    _WORKER = (load_pipeline(model, gazetteer=gazetteer), Extractor(Lexicon.load()))
+    _WORKER_SETUP = (model, gazetteer)
 
 
 def nlp_text(document: Document) -> str:
@@ -142,11 +149,11 @@ def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float
 
 
 def _extract_on_dask(
-    batch: list[Document], model: str
+    batch: list[Document], model: str, gazetteer: tuple[str, ...] = ()
 ) -> tuple[list[Extraction | str], float, float]:
     """The task a Dask worker runs: load the model on first use, then extract."""
-    if _WORKER is None:
-        _init_worker(model)
+    if _WORKER is None or (model, gazetteer) != _WORKER_SETUP:
+        _init_worker(model, gazetteer)
     return _extract_batch(batch)
 
 
@@ -169,14 +176,14 @@ def _dask_client(address: str) -> Any:
 
 
 def _extracted_on_dask(
-    batches: Iterator[list[Document]], address: str, model: str
+    batches: Iterator[list[Document]], address: str, model: str, gazetteer: tuple[str, ...] = ()
 ) -> Iterator[tuple[list[Extraction | str], float, float]]:
     client = _dask_client(address)
     try:
         in_flight = 2 * max(1, len(client.scheduler_info().get("workers", {})))
         pending: deque[Any] = deque()
         for batch in batches:
-            pending.append(client.submit(_extract_on_dask, batch, model, pure=False))
+            pending.append(client.submit(_extract_on_dask, batch, model, gazetteer, pure=False))
             if len(pending) >= in_flight:
                 yield pending.popleft().result()
         while pending:
@@ -188,7 +195,7 @@ def _extracted_on_dask(
             cluster.close()
 
 
-def _check_model(model: str, *, load: bool) -> None:
+def _check_model(model: str, *, load: bool, gazetteer: tuple[str, ...] = ()) -> None:
     """Raise :class:`~kg.errors.ModelError` for a model that cannot be loaded.  Without
     ``load`` an importable package or an existing folder is enough: this process then never
     holds the model, only the workers do."""
@@ -198,24 +205,24 @@ def _check_model(model: str, *, load: bool) -> None:
         is_module = re.fullmatch(r"[A-Za-z_]\w*", model) is not None
         if (is_module and importlib.util.find_spec(model) is not None) or Path(model).is_dir():
             return
-    load_pipeline(model)
+    load_pipeline(model, gazetteer=gazetteer)
 
 
 def _extracted(
-    batches: Iterator[list[Document]], workers: int, model: str
+    batches: Iterator[list[Document]], workers: int, model: str, gazetteer: tuple[str, ...] = ()
 ) -> Iterator[tuple[list[Extraction | str], float, float]]:
     """Extraction results batch by batch, in input order.  ``workers`` child processes parse
     and extract while this process writes (so even one worker overlaps parsing with storing);
     at most ``2 * workers`` batches are in flight, so memory stays bounded whatever the corpus.
     With ``workers == 0`` everything runs in this process."""
     if workers <= 0:
-        _init_worker(model)
+        _init_worker(model, gazetteer)
         yield from (_extract_batch(b) for b in batches)
         return
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, gazetteer)) as pool:
         pending: deque[Any] = deque()
         for batch in batches:
             pending.append(pool.apply_async(_extract_batch, (batch,)))
@@ -238,10 +245,13 @@ def build(
     """
     settings = settings or BuildSettings()
     started = time.perf_counter()
+    # A bad alias table fails here, before anything is read or written.
+    tables = tuple(str(Path(p).resolve()) for p in settings.gazetteer)
+    gazetteer = Gazetteer.load(tables)
     report = BuildReport(triples_before=len(store))
     lexicon = Lexicon.load()
     mapper = Mapper(lexicon, settings.base_iri)
-    resolver = Resolver(Gazetteer.default())
+    resolver = Resolver(gazetteer)
     for key, label, qid in store.people():
         resolver.remember_person(key, label, qid)
 
@@ -274,15 +284,15 @@ def build(
     workers = 0 if batches_expected < 2 else max(1, min(settings.workers, batches_expected))
     # Fail early (unknown model) before anything is read; the model itself is loaded only where
     # it runs: here for one worker, else in each worker process.
-    _check_model(settings.model, load=workers == 0 and not settings.dask)
+    _check_model(settings.model, load=workers == 0 and not settings.dask, gazetteer=tables)
     store.ensure_ontology(ontology_dir() / "kg.ttl", ONTOLOGY_GRAPH)
     written = 0
     try:
         batches = _batches(fresh(), settings.batch_size)
         results_stream = (
-            _extracted_on_dask(batches, settings.dask, settings.model)
+            _extracted_on_dask(batches, settings.dask, settings.model, tables)
             if settings.dask
-            else _extracted(batches, workers, settings.model)
+            else _extracted(batches, workers, settings.model, tables)
         )
         for results, parse_s, extract_s in results_stream:
             report.seconds["parse"] += parse_s

@@ -9,7 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.evaluate import CONLL_TYPE, gold_spans, read_aida, read_conll, score
+from kg.evaluate import (
+    CONLL_TYPE,
+    evaluate_linking,
+    gold_spans,
+    read_aida,
+    read_conll,
+    score,
+)
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -124,6 +131,35 @@ def test_eval_linking_on_an_aida_slice() -> None:
     assert {"precision", "recall", "f1"} <= set(numbers)
     assert numbers["predicted"] > 0
     assert numbers["precision"] == round(numbers["correct"] / numbers["predicted"], 4)
+    bands = numbers["detail"]["precision_by_confidence"]
+    assert list(bands) == [">=0.9", "0.7-0.9", "<0.7"]
+    assert sum(b["links"] for b in bands.values()) == numbers["predicted"]
+    assert sum(b["correct"] for b in bands.values()) == numbers["correct"]
+    assert numbers["detail"]["precision_at_least"]["0.0"]["links"] == numbers["predicted"]
+
+
+def test_linking_bands_on_a_hand_made_document(tmp_path: Path) -> None:
+    # Our own text: a sports result (the countries are teams, not linked) and a news line.
+    text = (
+        "SOCCER - ARDENIA CUP . Belgium beat Turkey 2-1 ( halftime 1-0 ) in a World Cup "
+        "qualifier on Saturday . Scorers : Belgium - Jan Peeters ( 13th ) . Coach Marc Dubois "
+        "said the match was hard . Egypt opened its border with Israel on Monday ."
+    )
+    spans = {w: (text.index(w), text.index(w) + len(w)) for w in ("Turkey", "Egypt")}
+    record = {
+        "id": "own-1",
+        "text": text,
+        "labels": [
+            {"span": list(spans["Turkey"]), "entity_id": "Q483856"},
+            {"span": list(spans["Egypt"]), "entity_id": "Q79"},
+        ],
+    }
+    path = tmp_path / "own.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = evaluate_linking(path)
+    assert result["correct"] == 1 and result["gold"] == 2
+    assert result["predicted"] == 2  # Egypt and Israel; not the teams
+    assert result["detail"]["precision_by_confidence"][">=0.9"]["links"] == 2
 
 
 def _wikievents_record() -> dict[str, object]:
