@@ -97,3 +97,29 @@ def test_an_unknown_model_fails_before_workers_start(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no_such_model"):
         graph.add_documents([SAMPLE_DIR], workers=2, batch_size=1)
     assert len(graph.store) == 0  # nothing written, not even the ontology
+
+
+def test_worker_processes_load_the_users_gazetteer(tmp_path: Path) -> None:
+    # A made-up organisation with a made-up Wikidata id, in two articles of our own.
+    table = tmp_path / "names.tsv"
+    table.write_text(
+        "label\ttype\tqid\taliases\nVennmoor Water Trust\tOrganization\tQ987654324\tVWT\n",
+        encoding="utf-8",
+    )
+    texts = [
+        "The Vennmoor Water Trust opened a clinic in Cairo on Monday, officials said.\n",
+        "Egypt said on Tuesday that the VWT would send more engineers to the border.\n",
+    ]
+    for i, text in enumerate(texts):
+        (tmp_path / f"a{i}.txt").write_text(text, encoding="utf-8")
+    articles = sorted(tmp_path.glob("a*.txt"))
+    graph = KnowledgeGraph(memory=True, gazetteer=[table])
+    report = graph.add_documents(articles, workers=1, batch_size=1)  # one worker process
+    assert len(report.added) == 2 and report.ok
+    found = graph.query(
+        "SELECT DISTINCT ?e WHERE { ?e owl:sameAs <http://www.wikidata.org/entity/Q987654324> }"
+    )
+    assert len(found) == 1
+    here = KnowledgeGraph(memory=True, gazetteer=[table])
+    here.add_documents(articles, batch_size=2)  # one batch: parsed in this process
+    assert _quads(here) == _quads(graph)
