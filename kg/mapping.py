@@ -39,6 +39,10 @@ from kg.vocab import (
     WD,
 )
 
+# Roles that identify a real-world event (Mapper.same_event): what it happened to, else who did it.
+UNDERGOER_ROLES = ("patient", "theme", "party")
+IDENTITY_ACTOR_ROLES = ("agent", "mediator")
+
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]
 SOFTWARE = "kg 0.1.0"
@@ -90,6 +94,21 @@ class Iris:
 
     def event(self, doc_id: str, start: int) -> URIRef:
         return URIRef(f"{self.base}event/{doc_id}/{start}")
+
+    def real_event(self, event_class: str, day: str, participants: list[str]) -> URIRef:
+        """The real-world event of a class, on a day, that happened to these entities: the
+        same IRI whatever article or order it comes from.
+
+        >>> iris = Iris("https://example.org/")
+        >>> a = iris.real_event("Opening", "2023-11-01", ["b", "a"])
+        >>> a == iris.real_event("Opening", "2023-11-01", ["a", "b", "a"])
+        True
+        >>> str(a).rsplit("/", 1)[0]
+        'https://example.org/event/same/opening/2023-11-01'
+        """
+        key = "\n".join([event_class, day, *sorted(set(participants))])
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return URIRef(f"{self.base}event/same/{slug(event_class)}/{day}/{digest}")
 
     def claim(self, doc_id: str, start: int) -> URIRef:
         return URIRef(f"{self.base}claim/{doc_id}/{start}")
@@ -196,6 +215,13 @@ class Mapper:
             yield q(node, NIF.anchorOf, Literal(document.text[start:end]))
 
         entity_of = {key: self.entity_iri(resolution.entities[k]) for key, k in table.items()}
+        # entities that can identify a real-world event: not unnamed groups (they belong to
+        # this article alone) and not whole peoples ("Palestinians")
+        identifying = {
+            entity_of[key]
+            for key, k in table.items()
+            if resolution.entities[k].type not in {"Group", "Nationality"}
+        }
         for m in extraction.mentions:
             target = entity_of.get(m.key)
             if target is None:
@@ -232,7 +258,7 @@ class Mapper:
         evidence_sentences: set[tuple[int, int]] = set()
         for event in extraction.events:
             yield from self._event_quads(
-                event, doc_id, g, entity_of, trigger_iri, phrase, evidence_sentences
+                event, doc_id, g, entity_of, trigger_iri, phrase, evidence_sentences, identifying
             )
 
         # --- quantity claims
@@ -282,6 +308,7 @@ class Mapper:
         trigger_iri: dict[tuple[int, int], URIRef],
         phrase: object,
         evidence: set[tuple[int, int]],
+        identifying: set[URIRef] | None = None,
     ) -> Iterator[Quad]:
         iris = self.iris
         frame = self.lexicon.frames[event.event_class]
@@ -335,6 +362,17 @@ class Mapper:
             yield q(node, KG.content, _en(event.content))
         if event.according_to and event.according_to in entity_of:
             yield q(node, SEM.accordingTo, entity_of[event.according_to])
+        events = set(trigger_iri.values())
+        participants = {
+            role: [t for t in targets if t not in events] for role, targets in fillers.items()
+        }
+        same = self.same_event(event, participants, identifying or set())
+        if same is not None:
+            yield q(node, KG.sameEventAs, same)
+            yield q(same, RDF.type, KG.RealWorldEvent)
+            assert event.time is not None and event.time.value is not None
+            yield q(same, RDFS.label, _en(f"{event.event_class} on {event.time.value}"))
+            yield q(same, SEM.hasTimeStamp, Literal(event.time.value, datatype=XSD.date))
         # The shortcut: subject-role filler -> object-role filler (or the event itself).
         # Never for negated or unrealised events, and never without a named subject.
         if frame.shortcut and not event.negated and event.modality in {"asserted", "reported"}:
@@ -344,6 +382,41 @@ class Mapper:
                 for o in objects:
                     if s != o:
                         yield q(s, KG_TERMS[frame.shortcut], o)
+
+    def same_event(
+        self, event: Event, participants: dict[str, list[URIRef]], identifying: set[URIRef]
+    ) -> URIRef | None:
+        """The real-world event this report is of, when the report identifies it; else None.
+
+        Identity is the event class, the day and the entities the event happened to: the
+        ``participants`` (role fillers that are not events) of its undergoer roles (patient,
+        theme, party), or, when it has none, of its actor roles (agent, mediator).  The agent is left out when there is an undergoer
+        because reports of one event name it differently or not at all ("Egypt opened the
+        crossing", "the crossing opened").  No real-world event when the report is too thin
+        or not a fact:
+          - no resolved day (a whole xsd:date), or negated, or not asserted/reported;
+          - a statement (two statements by one speaker on one day are not one event);
+          - an identity filler that is not in ``identifying``: an unnamed group of this
+            article or a whole people ("Palestinians"), which cannot tell one event from
+            another; or no identity filler at all.
+        Computed from this report and entity IRIs alone: no state across documents, so the
+        same IRI comes out whatever the order articles are added in.
+        """
+        frame = self.lexicon.frames[event.event_class]
+        if event.negated or event.modality not in {"asserted", "reported"}:
+            return None
+        if "Statement" in frame.ancestors:
+            return None
+        day = event.time.value if event.time is not None else None
+        if not day or len(day) != 10:
+            return None
+        for roles in (UNDERGOER_ROLES, IDENTITY_ACTOR_ROLES):
+            found = [t for r in roles for t in participants.get(r, [])]
+            if found:
+                if any(t not in identifying for t in found):
+                    return None
+                return self.iris.real_event(event.event_class, day, [str(t) for t in found])
+        return None
 
     def _relation_quads(
         self,

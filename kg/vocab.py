@@ -77,6 +77,7 @@ class KG(DefinedNamespace):
     Reported: URIRef
     Extraction: URIRef
     RelationStatement: URIRef
+    RealWorldEvent: URIRef
     # roles
     role: URIRef
     agent: URIRef
@@ -104,6 +105,7 @@ class KG(DefinedNamespace):
     timeExpression: URIRef
     relationOf: URIRef
     shortcut: URIRef
+    sameEventAs: URIRef
     # claims
     value: URIRef
     counts: URIRef

@@ -327,3 +327,41 @@ def test_abu_ubaida_is_spokesperson_of_the_armed_wing_of_hamas(kg: KnowledgeGrap
         }""",
     )
     assert [str(r["role"]) for r in wing] == ["armed wing"], wing
+
+
+# 10. one real-world event across articles ------------------------------------------------
+def test_dated_opening_of_the_crossing_is_a_real_world_event(kg: KnowledgeGraph) -> None:
+    """The reports of the crossing's opening that have a resolved day point to one
+    kg:RealWorldEvent of 1 November.  Only the article with a publication date resolves
+    "Wednesday": two of the three articles that report the opening have no date, so their
+    reports identify no real-world event (kg never guesses a year)."""
+    found = rows(
+        kg,
+        """SELECT DISTINCT ?event ?same ?day WHERE {
+          GRAPH ?g { ?event a kg:Opening ; kg:patient ?crossing ; kg:sameEventAs ?same .
+                     ?same a kg:RealWorldEvent ; sem:hasTimeStamp ?day . }
+          ?crossing rdfs:label "Rafah Border Crossing"@en .
+        }""",
+    )
+    assert found, "no real-world event for the opening of the Rafah crossing"
+    assert {str(r["day"]) for r in found} == {"2023-11-01"}
+    assert len({r["same"] for r in found}) == 1
+
+
+def test_reports_of_a_real_world_event_agree_on_class_and_day(kg: KnowledgeGraph) -> None:
+    bad = rows(
+        kg,
+        """SELECT ?same ?event WHERE {
+          GRAPH ?g { ?event kg:sameEventAs ?same ; sem:hasTimeStamp ?stamp ; a ?type .
+                     ?same sem:hasTimeStamp ?day . FILTER(?type != sem:Event) }
+          FILTER(?stamp != ?day || !STRSTARTS(STR(?same), CONCAT(
+            "https://w3id.org/kg-news/id/event/same/", LCASE(STRAFTER(STR(?type), "#")), "/")))
+        }""",
+    )
+    assert bad == []
+    negated = rows(
+        kg,
+        """SELECT ?event WHERE { GRAPH ?g { ?event kg:sameEventAs ?same .
+          { ?event kg:negated true } UNION { ?event kg:modality ?m . FILTER(?m NOT IN (kg:Asserted, kg:Reported)) } } }""",
+    )
+    assert negated == []

@@ -368,3 +368,71 @@ def test_quantity_claim_credited_to_the_speaker(build) -> None:
     claim = next(ds.subjects(RDF.type, KG.QuantityClaim))
     assert ds.value(claim, SEM_ACCORDING_TO) == entity("Q20")
     assert str(ds.value(claim, KG.creditedText)) == "Norway"
+
+
+# ---------------------------------------------------------------- one real-world event
+def _same(ds: Graph, cls: str) -> URIRef | None:
+    value = ds.value(_event_of(ds, cls), KG.sameEventAs)
+    return None if value is None else URIRef(str(value))
+
+
+@pytest.mark.slow
+def test_reports_of_one_opening_share_the_real_world_event(build) -> None:
+    """Three wordings of one event (agent named or not, reported speech, a clause of
+    simultaneity) in three articles: one real-world event, computed from each alone."""
+    reports = [
+        "Kenya opened the Rafah crossing on Monday.",
+        "The Rafah crossing opened on Monday, officials said.",
+        "Traders left Gaza on Monday as the Rafah crossing reopened.",
+    ]
+    sames = set()
+    for text in reports:
+        ds, _ = build(text)
+        same = _same(ds, "Opening")
+        assert same is not None, text
+        assert (same, RDF.type, KG.RealWorldEvent) in ds
+        stamp = ds.value(same, URIRef("http://semanticweb.cs.vu.nl/2009/11/sem/hasTimeStamp"))
+        assert stamp == Literal("2024-03-04", datatype=XSD.date)
+        assert str(ds.value(same, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == (
+            "Opening on 2024-03-04"
+        )
+        sames.add(same)
+    assert len(sames) == 1
+    assert str(sames.pop()).startswith(DEFAULT_BASE + "event/same/opening/2024-03-04/")
+
+
+@pytest.mark.slow
+def test_another_day_or_place_is_another_real_world_event(build) -> None:
+    monday = _same(build("Kenya opened the Rafah crossing on Monday.")[0], "Opening")
+    tuesday = _same(build("Kenya opened the Rafah crossing on Tuesday.")[0], "Opening")
+    other = _same(build("Kenya opened the port of Mombasa on Monday.")[0], "Opening")
+    assert monday is not None and tuesday is not None
+    assert len({monday, tuesday, other}) == 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "cls"),
+    [
+        ("Kenya opened the Rafah crossing.", "Opening"),  # no day
+        ("Kenya did not open the Rafah crossing on Monday.", "Opening"),  # negated
+        ("Kenya will open the Rafah crossing on Friday.", "Opening"),  # not (yet) a fact
+        ("Kenya evacuated wounded Palestinians on Monday.", "Evacuation"),  # a group of the article
+        ("Norway said on Monday that talks were over.", "Statement"),  # statements are not merged
+    ],
+)
+def test_no_real_world_event_when_the_report_is_too_thin(build, text: str, cls: str) -> None:
+    ds, _ = build(text)
+    assert _same(ds, cls) is None
+    assert list(ds.subjects(RDF.type, KG.RealWorldEvent)) == []
+
+
+@pytest.mark.slow
+def test_parties_identify_a_mediation(build) -> None:
+    a = _same(build("Norway mediated a truce between Sudan and Chad on Monday.")[0], "Mediation")
+    b = _same(
+        build("On Monday, a truce between Chad and Sudan was mediated by Norway.")[0], "Mediation"
+    )
+    assert a is not None and a == b
+    c = _same(build("Norway mediated a truce between Sudan and Niger on Monday.")[0], "Mediation")
+    assert c is not None and c != a

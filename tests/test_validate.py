@@ -446,15 +446,61 @@ def test_mapping_output_conforms() -> None:
     # the hand-made extraction exercised events, claims, groups and entities
     counts = {
         name: len(list(store.query(f"SELECT ?x WHERE {{ ?x a {name} }}")))
-        for name in ("sem:Event", "kg:QuantityClaim", "kg:Group", "nif:Sentence", "schema:Place")
+        for name in (
+            "sem:Event",
+            "kg:QuantityClaim",
+            "kg:Group",
+            "nif:Sentence",
+            "schema:Place",
+            "kg:RealWorldEvent",
+        )
     }
     assert counts == {
+        "kg:RealWorldEvent": 1,  # the dated mediation between two named parties
         "sem:Event": 3,
         "kg:QuantityClaim": 1,
         "kg:Group": 1,
         "nif:Sentence": 2,
         "schema:Place": 3,
     }
+
+
+def _with_real_world_event() -> tuple[Graph, URIRef]:
+    g = correct_graph()
+    same = EX["event/same/mediation/2023-11-08/abc"]
+    g.add((EVENT, KG.sameEventAs, same))
+    g.add((same, RDF.type, KG.RealWorldEvent))
+    g.add((same, RDFS.label, Literal("Mediation on 2023-11-08", lang="en")))
+    g.add((same, SEM.hasTimeStamp, Literal("2023-11-08", datatype=XSD.date)))
+    return g, same
+
+
+def test_real_world_event_conforms() -> None:
+    g, _ = _with_real_world_event()
+    report = validate_graph(g)
+    assert report.conforms, report.text
+
+
+def test_real_world_event_needs_a_day() -> None:
+    g, same = _with_real_world_event()
+    g.remove((same, SEM.hasTimeStamp, None))
+    assert_one(validate_graph(g), "sem:hasTimeStamp, its day")
+
+
+def test_real_world_event_needs_a_report() -> None:
+    g, _ = _with_real_world_event()
+    g.remove((EVENT, KG.sameEventAs, None))
+    assert_one(validate_graph(g), "at least one report")
+
+
+def test_event_reports_one_real_world_event_at_most() -> None:
+    g, _ = _with_real_world_event()
+    other = EX["event/same/mediation/2023-11-09/def"]
+    g.add((EVENT, KG.sameEventAs, other))
+    g.add((other, RDF.type, KG.RealWorldEvent))
+    g.add((other, RDFS.label, Literal("Mediation on 2023-11-09", lang="en")))
+    g.add((other, SEM.hasTimeStamp, Literal("2023-11-09", datatype=XSD.date)))
+    assert_one(validate_graph(g), "at most one kg:sameEventAs")
 
 
 def test_mapping_output_through_oxrdflib_dataset_conforms() -> None:

@@ -360,15 +360,27 @@ class EventExtractor:
                         continue
                     value = normalise_date(ent.text, ctx.published, future=future)
                     return TimeExpr(ent.start_char, ent.end_char, ent.text, value)
-            head = (
-                head.head
-                if head.dep_ in {"xcomp", "conj", "acl"} and head.head is not head
-                else None
-            )
+            head = head.head if _time_passes_up(head) else None
         return None
 
 
 # ---------------------------------------------------------------------- parse helpers
+SIMULTANEOUS_MARKS = {"as", "when", "while"}
+
+
+def _time_passes_up(token: Token) -> bool:
+    """Whether a clause shares the time of the clause above it: an open complement, a
+    conjunct, a participle ("the convoy attacked on Friday"), or a clause of simultaneity
+    ("... left Gaza on Wednesday as the crossing opened").  Not "after"/"before" clauses."""
+    if token.head is token:
+        return False
+    if token.dep_ in {"xcomp", "conj", "acl"}:
+        return True
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in SIMULTANEOUS_MARKS for c in token.children
+    )
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
