@@ -436,3 +436,15 @@ def test_parties_identify_a_mediation(build) -> None:
     assert a is not None and a == b
     c = _same(build("Norway mediated a truce between Sudan and Niger on Monday.")[0], "Mediation")
     assert c is not None and c != a
+
+
+@pytest.mark.slow
+def test_quantity_claim_credited_to_the_speaker_a_pronoun_refers_to(build) -> None:
+    ds, _ = build(
+        "Kenya's president William Ruto spoke on Monday. "
+        "About 120 trucks were waiting at the crossing, he said."
+    )
+    ruto = next(ds.subjects(NIF.anchorOf, Literal("William Ruto")))
+    claim = next(ds.subjects(RDF.type, KG.QuantityClaim))
+    assert ds.value(claim, SEM_ACCORDING_TO) == ds.value(ruto, ITSRDF.taIdentRef)
+    assert str(ds.value(claim, KG.creditedText)) == "William Ruto"

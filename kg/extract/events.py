@@ -269,7 +269,7 @@ class EventExtractor:
         if according is None:
             according = _according_to_in_clause(trigger, ctx)
         if according is None:
-            reporter = _reporting_verb(trigger)
+            reporter = reporting_verb(trigger)
             if reporter is not None:
                 ctx.reported_by[trigger.i] = reporter.i
         sent = trigger.sent
@@ -573,7 +573,7 @@ def _group(token: Token, span: tuple[int, int], ctx: _Context) -> None:
     )
 
 
-def _reporting_verb(trigger: Token) -> Token | None:
+def reporting_verb(trigger: Token) -> Token | None:
     """The reporting verb whose complement holds the trigger: the head of the first ccomp on
     the way up ("officials said [Israeli jets struck ...]"), or a reporting verb in parataxis
     on the clause ("Ghana closed the border, officials said", as the parser sometimes hangs
@@ -645,4 +645,4 @@ def iter_roles(event: Event, name: str) -> Iterator[Role]:
     return (r for r in event.roles if r.name == name)
 
 
-__all__ = ["EventExtractor", "Frame", "iter_roles"]
+__all__ = ["EventExtractor", "Frame", "iter_roles", "reporting_verb"]
