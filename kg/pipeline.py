@@ -52,6 +52,7 @@ class BuildReport:
     mentions: int = 0
     events: int = 0
     claims: int = 0
+    relations: int = 0
     triples_before: int = 0
     triples_after: int = 0
     words: int = 0
@@ -72,7 +73,7 @@ class BuildReport:
             + (f" ({self.replaced} replacing an older version)" if self.replaced else "")
             + f", {len(self.skipped)} already present, "
             f"{len(self.problems)} problem(s); {self.mentions} mentions, {self.events} events, "
-            f"{self.claims} quantity claims; store holds {self.triples_after} quads "
+            f"{self.claims} quantity claims, {self.relations} relations; store holds {self.triples_after} quads "
             f"(+{self.triples_after - self.triples_before}) in {self.seconds['total']:.1f} s"
             + (
                 f", {self.words / self.seconds['total']:,.0f} words/s"
@@ -209,27 +210,91 @@ def _check_model(model: str, *, load: bool, gazetteer: tuple[str, ...] = ()) -> 
 
 
 def _extracted(
-    batches: Iterator[list[Document]], workers: int, model: str, gazetteer: tuple[str, ...] = ()
+    batches: Iterator[list[Document]],
+    workers: int,
+    model: str,
+    gazetteer: tuple[str, ...] = (),
+    task: Callable[[list[Document]], tuple[list[Extraction | str], float, float]] | None = None,
 ) -> Iterator[tuple[list[Extraction | str], float, float]]:
     """Extraction results batch by batch, in input order.  ``workers`` child processes parse
     and extract while this process writes (so even one worker overlaps parsing with storing);
     at most ``2 * workers`` batches are in flight, so memory stays bounded whatever the corpus.
-    With ``workers == 0`` everything runs in this process."""
+    With ``workers == 0`` everything runs in this process.
+
+    A worker process that dies (a crash in native code, the kernel's out-of-memory killer)
+    costs only the article it was working on: the pool is restarted, the articles of the
+    batches that were in flight are parsed again one at a time, and an article that kills
+    its worker again is returned as an error message.  ``task`` replaces the per-batch
+    function (for tests)."""
+    run = task or _extract_batch
     if workers <= 0:
         _init_worker(model, gazetteer)
-        yield from (_extract_batch(b) for b in batches)
+        yield from (run(b) for b in batches)
         return
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(model, gazetteer)) as pool:
-        pending: deque[Any] = deque()
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            workers, mp_context=ctx, initializer=_init_worker, initargs=(model, gazetteer)
+        )
+
+    pool = new_pool()
+    pending: deque[tuple[list[Document], Future[Any]]] = deque()
+
+    def one_by_one(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
+        """The articles of a batch whose worker died, each in a pool of its own making."""
+        nonlocal pool
+        out: list[Extraction | str] = []
+        parse_s = extract_s = 0.0
+        for document in batch:
+            try:
+                results, p, e = pool.submit(run, [document]).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = new_pool()
+                out.append(f"{document.source}: the worker process parsing it crashed")
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
+                out.append(f"{document.source}: parsing failed ({type(exc).__name__}: {exc})")
+                continue
+            out.extend(results)
+            parse_s += p
+            extract_s += e
+        return out, parse_s, extract_s
+
+    def next_result() -> tuple[list[Extraction | str], float, float]:
+        nonlocal pool
+        batch, future = pending.popleft()
+        try:
+            result: tuple[list[Extraction | str], float, float] = future.result()
+            return result
+        except BrokenProcessPool:
+            # Every batch in flight is lost with the pool: start a new one, find the article
+            # that crashed, and send the others again.
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = new_pool()
+            waiting = [b for b, _ in pending]
+            pending.clear()
+            result = one_by_one(batch)
+            for b in waiting:
+                pending.append((b, pool.submit(run, b)))
+            return result
+        except Exception:  # noqa: BLE001 - the batch failed as a whole: find the article
+            return one_by_one(batch)
+
+    try:
         for batch in batches:
-            pending.append(pool.apply_async(_extract_batch, (batch,)))
+            pending.append((batch, pool.submit(run, batch)))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                yield next_result()
         while pending:
-            yield pending.popleft().get()
+            yield next_result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build(
@@ -316,6 +381,7 @@ def build(
                 report.mentions += len(extraction.mentions)
                 report.events += len(extraction.events)
                 report.claims += len(extraction.claims)
+                report.relations += len(extraction.relations)
                 progress(1, len(extraction.document.text.split()))
     finally:
         progress(0, 0, done=True)

@@ -280,6 +280,19 @@ def test_every_named_query_runs_with_documented_columns(graph: KnowledgeGraph, n
 
 
 @pytest.mark.slow
+def test_real_events_count_the_articles_reporting_one_event(graph: KnowledgeGraph) -> None:
+    """The sample corpus reports the opening of the crossing on 1 November in two articles
+    from two publishers: one real-world event, two independent sources."""
+    rows = graph.named_query("real-events")
+    assert rows and rows[0]["eventType"] == "Opening"
+    assert str(rows[0]["day"]) == "2023-11-01"
+    assert rows[0]["articles"] >= 2 and rows[0]["publishers"] >= 2
+    assert "Rafah Border Crossing" in rows[0]["participants"]
+    for row in rows:
+        assert row["reports"] >= row["articles"] >= 1
+
+
+@pytest.mark.slow
 def test_mediations_finds_qatar(graph: KnowledgeGraph) -> None:
     rows = graph.named_query("mediations")
     assert rows
