@@ -222,9 +222,9 @@ def _extracted(
     With ``workers == 0`` everything runs in this process.
 
     A worker process that dies (a crash in native code, the kernel's out-of-memory killer)
-    costs only the article it was working on: the pool is restarted, the articles of the
-    batches that were in flight are parsed again one at a time, and an article that kills
-    its worker again is returned as an error message.  ``task`` replaces the per-batch
+    costs only the article it was working on: the pool is restarted, the batch whose result
+    was due is parsed again article by article (an article that kills its worker again is
+    returned as an error message) and the other batches in flight are sent again.  ``task`` replaces the per-batch
     function (for tests)."""
     run = task or _extract_batch
     if workers <= 0:
@@ -242,20 +242,42 @@ def _extracted(
             workers, mp_context=ctx, initializer=_init_worker, initargs=(model, gazetteer)
         )
 
+    def stop(pool: ProcessPoolExecutor) -> None:
+        """Shut a pool down; after a crash, kill its remaining workers first, or joining them
+        can wait for ever (a worker idle on the call queue is not always terminated)."""
+        processes = getattr(pool, "_processes", None) or {}
+        if getattr(pool, "_broken", False):
+            for process in list(processes.values()):
+                if process.is_alive():
+                    process.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+
     pool = new_pool()
+
+    def submit(batch: list[Document]) -> Future[Any]:
+        try:
+            return pool.submit(run, batch)
+        except BrokenProcessPool as exc:  # broke since the last result: handled there
+            failed: Future[Any] = Future()
+            failed.set_exception(exc)
+            return failed
+
+    def restart() -> None:
+        nonlocal pool
+        stop(pool)
+        pool = new_pool()
+
     pending: deque[tuple[list[Document], Future[Any]]] = deque()
 
     def one_by_one(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
-        """The articles of a batch whose worker died, each in a pool of its own making."""
-        nonlocal pool
+        """The articles of a batch lost with a pool, each on its own."""
         out: list[Extraction | str] = []
         parse_s = extract_s = 0.0
         for document in batch:
             try:
-                results, p, e = pool.submit(run, [document]).result()
+                results, p, e = submit([document]).result()
             except BrokenProcessPool:
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = new_pool()
+                restart()
                 out.append(f"{document.source}: the worker process parsing it crashed")
                 continue
             except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
@@ -267,34 +289,31 @@ def _extracted(
         return out, parse_s, extract_s
 
     def next_result() -> tuple[list[Extraction | str], float, float]:
-        nonlocal pool
         batch, future = pending.popleft()
         try:
             result: tuple[list[Extraction | str], float, float] = future.result()
             return result
         except BrokenProcessPool:
-            # Every batch in flight is lost with the pool: start a new one, find the article
-            # that crashed, and send the others again.
-            pool.shutdown(wait=True, cancel_futures=True)
-            pool = new_pool()
+            # Every batch in flight is lost with the pool: start a new one, parse this batch
+            # article by article to find the one that crashed, and send the others again.
+            restart()
             waiting = [b for b, _ in pending]
             pending.clear()
             result = one_by_one(batch)
-            for b in waiting:
-                pending.append((b, pool.submit(run, b)))
+            pending.extend((b, submit(b)) for b in waiting)
             return result
         except Exception:  # noqa: BLE001 - the batch failed as a whole: find the article
             return one_by_one(batch)
 
     try:
         for batch in batches:
-            pending.append((batch, pool.submit(run, batch)))
+            pending.append((batch, submit(batch)))
             if len(pending) >= 2 * workers:
                 yield next_result()
         while pending:
             yield next_result()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        stop(pool)
 
 
 def build(
