@@ -254,7 +254,7 @@ def evaluate_linking(
             if entity is not None and entity.qid:
                 span = (record["id"], m.start, m.end, entity.qid)
                 predicted.add(span)
-                confidence[span] = entity.link_confidence
+                confidence[span] = resolution.mention_confidence(document.id, m.key)
     result = score(gold, predicted)
     del result["per_type"]
     result["documents"] = len(docs)

@@ -229,13 +229,11 @@ class Mapper:
             node = iris.span(doc_id, m.start, m.end)
             yield from phrase(m.start, m.end)
             yield q(node, ITSRDF.taIdentRef, target)
-            linked = resolution.entities.get(table.get(m.key, ""))
-            if linked is not None and linked.qid and linked.link_confidence:
+            confidence = resolution.mention_confidence(doc_id, m.key)
+            if confidence:
                 # how sure kg is that this mention names the Wikidata item (ITS 2.0)
                 yield q(
-                    node,
-                    ITSRDF.taConfidence,
-                    Literal(_decimal(linked.link_confidence), datatype=XSD.decimal),
+                    node, ITSRDF.taConfidence, Literal(_decimal(confidence), datatype=XSD.decimal)
                 )
             yield q(node, KG.mentionType, Literal(m.label))
             if m.nominal:

@@ -204,6 +204,24 @@ class Resolution:
     entities: dict[str, Entity] = field(default_factory=dict)
     mention_entity: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
     """document id -> (start, end) -> entity key."""
+    link_confidence: dict[str, dict[tuple[int, int], float]] = field(default_factory=dict)
+    """document id -> (start, end) -> how sure kg is of the Wikidata link this mention
+    itself made (see :meth:`kg.gazetteer.Gazetteer.link`); a mention that joins a linked
+    entity through coreference (a surname) has none here and takes the entity's."""
+
+    def mention_confidence(self, doc_id: str, span: tuple[int, int]) -> float:
+        """The link confidence of one mention: its own, else its entity's (0 if unlinked).
+
+        >>> res = Resolution({"Q79": Entity("Q79", "Egypt", "Country", "Q79", 0.95)},
+        ...                  {"d": {(0, 5): "Q79", (9, 14): "Q79"}}, {"d": {(9, 14): 0.7}})
+        >>> res.mention_confidence("d", (0, 5)), res.mention_confidence("d", (9, 14))
+        (0.95, 0.7)
+        """
+        entity = self.entities.get(self.mention_entity.get(doc_id, {}).get(span, ""))
+        if entity is None or not entity.qid:
+            return 0.0
+        own = self.link_confidence.get(doc_id, {}).get(span)
+        return own if own is not None else entity.link_confidence
 
 
 __all__ = [

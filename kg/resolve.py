@@ -145,6 +145,7 @@ class Resolver:
         self.gazetteer = gazetteer
         self.people: dict[str, set[str]] = {}  # surname -> keys of people named in full
         self.person_entities: dict[str, Entity] = {}
+        self._confidence: dict[tuple[int, int], float] = {}  # the article being resolved
 
     def remember_person(self, key: str, label: str, qid: str = "") -> None:
         """Record a person named in full ("John Kirby") so a later "Kirby" can join them."""
@@ -160,9 +161,13 @@ class Resolver:
         batch = sorted(extractions, key=lambda e: e.document.id)
         labels = _type_votes(batch)
         nodes: dict[str, _Node] = {}
-        tables = {e.document.id: self._document(e, labels, nodes) for e in batch}
+        tables: dict[str, dict[tuple[int, int], str]] = {}
+        confidences: dict[str, dict[tuple[int, int], float]] = {}
+        for e in batch:
+            tables[e.document.id] = self._document(e, labels, nodes)
+            confidences[e.document.id] = self._confidence
         parent = self._merge(nodes)
-        res = Resolution()
+        res = Resolution(link_confidence=confidences)
         canonical = self._entities(nodes, parent, res)
         for extraction in batch:
             doc_id = extraction.document.id
@@ -180,6 +185,7 @@ class Resolver:
     ) -> dict[tuple[int, int], str]:
         """The article's named mentions -> node keys, resolved within the article."""
         table: dict[tuple[int, int], str] = {}
+        self._confidence = {}
         named = [m for m in extraction.mentions if m.label != "GROUP" and not m.nominal]
         resolved: list[tuple[Mention, str, str]] = []  # mention, its label, its node key
         for i, m in enumerate(named):
@@ -203,6 +209,8 @@ class Resolver:
         link = self._link(m, label)
         if link is not None:
             entry = link.entry
+            if entry.qid:
+                self._confidence[m.key] = link.confidence
             node = nodes.setdefault(
                 entry.key,
                 _Node(entry.key, entry.type, entry.qid, True, entry.label),

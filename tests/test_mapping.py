@@ -182,6 +182,32 @@ def test_linked_mentions_carry_a_link_confidence(build) -> None:
     assert ds.value(haddad, ITSRDF.taConfidence) is None  # not linked to Wikidata
 
 
+def test_each_mention_carries_its_own_link_confidence() -> None:
+    """A mention that made its link keeps its own confidence; a mention that only joins a
+    linked entity through coreference takes the entity's."""
+    text = "Egypt said. EGYPT agreed."
+    mentions = [
+        Mention(0, 5, "Egypt", "GPE", (0, 11), kb_key="Q79"),
+        Mention(12, 17, "EGYPT", "ORG", (12, 25)),  # a compatible type disagreement: weaker
+    ]
+    document = Document(text, "x")
+    resolution = Resolver(Gazetteer.default()).resolve([Extraction(document, mentions)])
+    table = resolution.mention_entity[document.id]
+    assert table[(0, 5)] == table[(12, 17)] == "Q79"
+    own = resolution.link_confidence[document.id]
+    assert own[(0, 5)] > own[(12, 17)] > 0
+    mapper = Mapper(Lexicon.load(), BASE)
+    written = {
+        s: float(o)
+        for s, p, o, _g in mapper.document_quads(Extraction(document, mentions), resolution)
+        if p == ITSRDF.taConfidence
+    }
+    assert written == {
+        mapper.iris.span(document.id, 0, 5): own[(0, 5)],
+        mapper.iris.span(document.id, 12, 17): own[(12, 17)],
+    }
+
+
 @pytest.mark.slow
 def test_opened_shortcut_for_active_opening(build) -> None:
     ds, _ = build("Kenya opened the Rafah crossing on Monday.")
