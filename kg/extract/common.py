@@ -45,6 +45,23 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text, joined once and kept in ``doc.user_data`` (spaCy's ``Doc.text`` joins
+    every token again on each call: an extractor slicing it per role paid that every time).
+
+    >>> from spacy.tokens import Doc
+    >>> from spacy.vocab import Vocab
+    >>> doc = Doc(Vocab(), words=["Egypt", "opened", "it"])
+    >>> text_of(doc), text_of(doc) is text_of(doc)
+    ('Egypt opened it ', True)
+    """
+    text = doc.user_data.get("kg_text")
+    if not isinstance(text, str):
+        text = doc.text
+        doc.user_data["kg_text"] = text
+    return text
+
+
 def strip_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Token range without leading determiners/punctuation and trailing punctuation/possessives."""
     while start < end and (
@@ -108,5 +125,6 @@ __all__ = [
     "quote_spans",
     "sentence_span",
     "strip_span",
+    "text_of",
     "word_list",
 ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kg.extract.common import PRONOUNS, char_range, conjuncts, phrase_tokens, sentence_span
+from kg.extract.common import PRONOUNS, char_range, conjuncts, phrase_tokens, sentence_span, text_of
 from kg.extract.timex import normalise_date
 from kg.lexicon import Frame, Lexicon
 from kg.model import Event, Mention, Role, TimeExpr
@@ -277,7 +277,7 @@ class EventExtractor:
         content = ""
         if event_class == "Statement":
             quotes = tuple(
-                ctx.doc.text[s:e]
+                text_of(ctx.doc)[s:e]
                 for s, e in ctx.quotes
                 if s < sent.end_char and sent.start_char < e and not s <= trigger.idx < e
             )
@@ -317,12 +317,12 @@ class EventExtractor:
                 ctx.groups[(start, end)] = Mention(
                     start=start,
                     end=end,
-                    text=ctx.doc.text[start:end],
+                    text=text_of(ctx.doc)[start:end],
                     label="GROUP",
                     sentence=sentence_span(tok),
                     head_lemma=tok.lemma_.casefold(),
                 )
-            out.append(Role(role, start, end, ctx.doc.text[start:end], event_ref=event_ref))
+            out.append(Role(role, start, end, text_of(ctx.doc)[start:end], event_ref=event_ref))
         return out
 
     def _origin_inside(self, roles: list[Role], ctx: _Context) -> list[Role]:
@@ -566,7 +566,7 @@ def _group(token: Token, span: tuple[int, int], ctx: _Context) -> None:
     ctx.groups[span] = Mention(
         start=span[0],
         end=span[1],
-        text=ctx.doc.text[span[0] : span[1]],
+        text=text_of(ctx.doc)[span[0] : span[1]],
         label="GROUP",
         sentence=sentence_span(token),
         head_lemma=token.lemma_.casefold(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from kg.extract.common import PRONOUNS, phrase_tokens, sentence_span, strip_span
+from kg.extract.common import PRONOUNS, phrase_tokens, sentence_span, strip_span, text_of
 from kg.model import Mention, QuantityClaim
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def quantity_claims(doc: Doc, mentions: list[Mention]) -> list[QuantityClaim]:
                 value=value,
                 approximate=qualifier != "exact",
                 qualifier=qualifier,
-                counted=doc.text[c_start:c_end],
+                counted=text_of(doc)[c_start:c_end],
                 counted_span=(c_start, c_end),
                 predicate=_predicate(doc, run),
                 sentence=sentence_span(number),

@@ -50,7 +50,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kg.extract.common import word_list
+from kg.extract.common import text_of, word_list
 from kg.model import Mention, Relation
 
 if TYPE_CHECKING:
@@ -444,7 +444,7 @@ class _Finder:
         if _overlap(head.key, tail.key):
             return
         first, second = sorted((head.key, tail.key))
-        if self.doc.text[first[1] : second[0]].strip() in {"-", "–", "/"}:
+        if text_of(self.doc)[first[1] : second[0]].strip() in {"-", "–", "/"}:
             return  # "the Israel-Hamas war", "U.S.-Soviet talks": a pair, not a relation
         starts = [head.start, tail.start, *(t.idx for t in tokens)]
         ends = [head.end, tail.end, *(t.idx + len(t.text) for t in tokens)]
@@ -467,7 +467,7 @@ class _Finder:
                 tail.key,
                 head.sentence,
                 round(confidence, 2),
-                self.doc.text[span[0] : span[1]],
+                text_of(self.doc)[span[0] : span[1]],
                 span,
                 role or (old.role if old else ""),
             )
