@@ -177,18 +177,56 @@ def _dask_client(address: str) -> Any:
 
 
 def _extracted_on_dask(
-    batches: Iterator[list[Document]], address: str, model: str, gazetteer: tuple[str, ...] = ()
+    batches: Iterator[list[Document]],
+    address: str,
+    model: str,
+    gazetteer: tuple[str, ...] = (),
+    task: Callable[..., tuple[list[Extraction | str], float, float]] | None = None,
 ) -> Iterator[tuple[list[Extraction | str], float, float]]:
+    """Extraction results batch by batch, in input order, from a Dask cluster.  A batch whose
+    task fails (a worker that died on it more often than the scheduler allows, or an error)
+    is sent again article by article; an article that fails on its own is returned as an
+    error message, and the build goes on.  ``task`` replaces the per-batch function (tests)."""
+    run = task or _extract_on_dask
     client = _dask_client(address)
+
+    def one_by_one(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
+        futures = [client.submit(run, [d], model, gazetteer, pure=False) for d in batch]
+        out: list[Extraction | str] = []
+        parse_s = extract_s = 0.0
+        for document, future in zip(batch, futures, strict=True):
+            try:
+                results, p, e = future.result()
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
+                reason = (
+                    "the Dask worker parsing it died"
+                    if type(exc).__name__ == "KilledWorker"
+                    else f"parsing failed ({type(exc).__name__}: {exc})"
+                )
+                out.append(f"{document.source}: {reason}")
+                continue
+            out.extend(results)
+            parse_s += p
+            extract_s += e
+        return out, parse_s, extract_s
+
+    def next_result() -> tuple[list[Extraction | str], float, float]:
+        batch, future = pending.popleft()
+        try:
+            result: tuple[list[Extraction | str], float, float] = future.result()
+            return result
+        except Exception:  # noqa: BLE001 - find the article that failed
+            return one_by_one(batch)
+
     try:
         in_flight = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-        pending: deque[Any] = deque()
+        pending: deque[tuple[list[Document], Any]] = deque()
         for batch in batches:
-            pending.append(client.submit(_extract_on_dask, batch, model, gazetteer, pure=False))
+            pending.append((batch, client.submit(run, batch, model, gazetteer, pure=False)))
             if len(pending) >= in_flight:
-                yield pending.popleft().result()
+                yield next_result()
         while pending:
-            yield pending.popleft().result()
+            yield next_result()
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()
