@@ -473,7 +473,8 @@ def validate(store_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @handle_errors
 def stats(store_dir: Path, as_json: bool) -> None:
-    """Counts: documents, entities by type, events by type, quads."""
+    """Counts: documents, mentions, events, claims, relations; entities, events and relations
+    by type; quads."""
     with _open(store_dir) as graph:
         counts = graph.stats()
     if as_json:
