@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from kg.errors import ModelError
+from kg.extract.common import text_of
 from kg.gazetteer import Gazetteer, split_kb_key
 from kg.resources import DATA_DIR
 
@@ -458,7 +459,7 @@ def _acts_as_team(ent: Span) -> bool:
     if nxt is not None and nxt.text in {"'s", "’s", "'"}:
         # "Jamaica 's Michael Green" is a nationality; "Belgium 's best chance" a team
         return not (after is not None and (after.ent_type_ == "PERSON" or after.is_title))
-    if _DATE.match(doc.text[ent.end_char : ent.end_char + 16].lstrip()):
+    if _DATE.match(text_of(doc)[ent.end_char : ent.end_char + 16].lstrip()):
         return False  # dateline: "HONG KONG 1996-08-31"
     if nxt is not None and nxt.lower_ in {"-born", "citizen", "citizens", "national"}:
         return False
@@ -476,7 +477,7 @@ def _acts_as_team(ent: Span) -> bool:
 def _in_compound(ent: Span) -> bool:
     """A name glued by a hyphen to another word ("France-registered", "aid-U.N."): it
     modifies that word rather than naming the thing itself."""
-    text = ent.doc.text
+    text = text_of(ent.doc)
     before = text[ent.start_char - 1] if ent.start_char > 0 else ""
     after = text[ent.end_char : ent.end_char + 2]
     return before == "-" or (len(after) == 2 and after[0] == "-" and after[1].isalpha())
