@@ -149,6 +149,34 @@ def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float
     return out, parse_s, extract_s
 
 
+class _WorkerDiedError(Exception):
+    """The process running an article's task died; the message says which kind."""
+
+
+def _article_by_article(
+    batch: list[Document],
+    result_of: Callable[[int, Document], tuple[list[Extraction | str], float, float]],
+) -> tuple[list[Extraction | str], float, float]:
+    """The results of a batch that failed as a whole, article by article: ``result_of(i,
+    document)`` gives one article's result; an article whose task fails becomes an error
+    message (:class:`_WorkerDiedError` for a dead worker process), and the others still count."""
+    out: list[Extraction | str] = []
+    parse_s = extract_s = 0.0
+    for i, document in enumerate(batch):
+        try:
+            results, p, e = result_of(i, document)
+        except _WorkerDiedError as exc:
+            out.append(f"{document.source}: {exc}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
+            out.append(f"{document.source}: parsing failed ({type(exc).__name__}: {exc})")
+            continue
+        out.extend(results)
+        parse_s += p
+        extract_s += e
+    return out, parse_s, extract_s
+
+
 def _extract_on_dask(
     batch: list[Document], model: str, gazetteer: tuple[str, ...] = ()
 ) -> tuple[list[Extraction | str], float, float]:
@@ -192,23 +220,17 @@ def _extracted_on_dask(
 
     def one_by_one(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
         futures = [client.submit(run, [d], model, gazetteer, pure=False) for d in batch]
-        out: list[Extraction | str] = []
-        parse_s = extract_s = 0.0
-        for document, future in zip(batch, futures, strict=True):
+
+        def result_of(i: int, _document: Document) -> tuple[list[Extraction | str], float, float]:
             try:
-                results, p, e = future.result()
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
-                reason = (
-                    "the Dask worker parsing it died"
-                    if type(exc).__name__ == "KilledWorker"
-                    else f"parsing failed ({type(exc).__name__}: {exc})"
-                )
-                out.append(f"{document.source}: {reason}")
-                continue
-            out.extend(results)
-            parse_s += p
-            extract_s += e
-        return out, parse_s, extract_s
+                result: tuple[list[Extraction | str], float, float] = futures[i].result()
+            except Exception as exc:
+                if type(exc).__name__ == "KilledWorker":
+                    raise _WorkerDiedError("the Dask worker parsing it died") from exc
+                raise
+            return result
+
+        return _article_by_article(batch, result_of)
 
     def next_result() -> tuple[list[Extraction | str], float, float]:
         batch, future = pending.popleft()
@@ -309,22 +331,16 @@ def _extracted(
 
     def one_by_one(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
         """The articles of a batch lost with a pool, each on its own."""
-        out: list[Extraction | str] = []
-        parse_s = extract_s = 0.0
-        for document in batch:
+
+        def result_of(_i: int, document: Document) -> tuple[list[Extraction | str], float, float]:
             try:
-                results, p, e = submit([document]).result()
-            except BrokenProcessPool:
+                result: tuple[list[Extraction | str], float, float] = submit([document]).result()
+            except BrokenProcessPool as exc:
                 restart()
-                out.append(f"{document.source}: the worker process parsing it crashed")
-                continue
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build
-                out.append(f"{document.source}: parsing failed ({type(exc).__name__}: {exc})")
-                continue
-            out.extend(results)
-            parse_s += p
-            extract_s += e
-        return out, parse_s, extract_s
+                raise _WorkerDiedError("the worker process parsing it crashed") from exc
+            return result
+
+        return _article_by_article(batch, result_of)
 
     def next_result() -> tuple[list[Extraction | str], float, float]:
         batch, future = pending.popleft()

@@ -18,11 +18,29 @@ FAIL = "This article makes the parser raise."
 def crash_on_marker(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
     """Parse like kg does, but die (as a segfault would) on the marked article.  Runs in the
     worker processes, which import this module by name."""
+    _die_or_fail_on_markers(batch)
+    return _extract_batch(batch)
+
+
+def _die_or_fail_on_markers(batch: list[Document]) -> None:
     if any(CRASH in d.text for d in batch):
         os._exit(139)
     if any(FAIL in d.text for d in batch):
         raise MemoryError("no room")
-    return _extract_batch(batch)
+
+
+def _check_one_result_per_article(
+    documents: list[Document], out: list[Extraction | str], died: str
+) -> None:
+    """In input order, one result per article: the marked ones as their error messages."""
+    assert len(out) == len(documents)
+    for document, result in zip(documents, out, strict=True):
+        if document.text == CRASH:
+            assert result == f"{document.source}: {died}"
+        elif document.text == FAIL:
+            assert result == f"{document.source}: parsing failed (MemoryError: no room)"
+        else:
+            assert isinstance(result, Extraction) and result.document.id == document.id
 
 
 @pytest.mark.slow
@@ -33,24 +51,15 @@ def test_a_crashing_worker_costs_only_its_article() -> None:
     documents = [Document(t, f"a{i}.txt") for i, t in enumerate(texts)]
     batches = iter([documents[i : i + 2] for i in range(0, len(documents), 2)])
     out = [r for results, _p, _e in _extracted(batches, 2, DEFAULT_MODEL, task=crash_on_marker) for r in results]  # fmt: skip
-    assert len(out) == len(documents)  # in input order, one result per article
-    for document, result in zip(documents, out, strict=True):
-        if document.text == CRASH:
-            assert result == "a3.txt: the worker process parsing it crashed"
-        elif document.text == FAIL:
-            assert result == "a6.txt: parsing failed (MemoryError: no room)"
-        else:
-            assert isinstance(result, Extraction) and result.document.id == document.id
+    assert [documents[3].source, documents[6].source] == ["a3.txt", "a6.txt"]
+    _check_one_result_per_article(documents, out, "the worker process parsing it crashed")
 
 
 def crash_on_marker_dask(
     batch: list[Document], model: str, gazetteer: tuple[str, ...] = ()
 ) -> tuple[list[Extraction | str], float, float]:
     """The Dask task, dying or failing on the marked articles like :func:`crash_on_marker`."""
-    if any(CRASH in d.text for d in batch):
-        os._exit(139)
-    if any(FAIL in d.text for d in batch):
-        raise MemoryError("no room")
+    _die_or_fail_on_markers(batch)
     return _extract_on_dask(batch, model, gazetteer)
 
 
@@ -70,11 +79,5 @@ def test_a_crashing_dask_worker_costs_only_its_article() -> None:
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         stream = _extracted_on_dask(batches, "local:2", DEFAULT_MODEL, task=crash_on_marker_dask)
         out = [r for results, _p, _e in stream for r in results]
-    assert len(out) == len(documents)
-    for document, result in zip(documents, out, strict=True):
-        if document.text == CRASH:
-            assert result == "d1.txt: the Dask worker parsing it died"
-        elif document.text == FAIL:
-            assert result == "d3.txt: parsing failed (MemoryError: no room)"
-        else:
-            assert isinstance(result, Extraction) and result.document.id == document.id
+    assert [documents[1].source, documents[3].source] == ["d1.txt", "d3.txt"]
+    _check_one_result_per_article(documents, out, "the Dask worker parsing it died")
