@@ -57,6 +57,7 @@ RELATION_LABELS = {
     "reportsFrom": "reports from",
 }
 """Edge label of each kg relation type (see :data:`kg.vocab.RELATION_PROPERTIES`)."""
+_RELATION_OF_PROPERTY = {str(prop): name for name, prop in RELATION_PROPERTIES.items()}
 _ENTITIES = """
 SELECT ?entity ?label ?type WHERE {
   { ?entity rdfs:label ?label ; a ?type . }
@@ -194,10 +195,9 @@ def project(store: GraphStore | RemoteStore, view: str = "entities") -> nx.Multi
                 node(f)
                 add_evidence(f, evidence)
                 graph.add_edge(iri, f, key=role, label=role, evidence=[evidence], event=iri)
-    relation_type = {str(prop): name for name, prop in RELATION_PROPERTIES.items()}
     for row in sorted(_rows(store, _RELATIONS), key=lambda r: (r["statement"], r["sentence"])):
         subject, obj = row["subject"], row["object"]
-        name = relation_type.get(row["property"])
+        name = _RELATION_OF_PROPERTY.get(row["property"])
         if name is None or subject not in entities or obj not in entities:
             continue
         key = f"{row['statement']}|relation"
@@ -252,9 +252,8 @@ def stats(store: GraphStore | RemoteStore) -> dict[str, Any]:
     out: dict[str, Any] = {name: _rows(store, q)[0]["n"] for name, q in _STATS.items()}
     out["entities_by_type"] = {_local(r["type"]): r["n"] for r in _rows(store, _ENTITY_TYPES)}
     out["events_by_type"] = {_local(r["type"]): r["n"] for r in _rows(store, _EVENT_TYPES)}
-    relation_type = {str(prop): name for name, prop in RELATION_PROPERTIES.items()}
     out["relations_by_type"] = {
-        relation_type.get(r["property"], _local(r["property"])): r["n"]
+        _RELATION_OF_PROPERTY.get(r["property"], _local(r["property"])): r["n"]
         for r in _rows(store, _RELATION_TYPES)
     }
     out["quads"] = len(store)
