@@ -32,9 +32,11 @@ by number).  Each article's text is its tokens, lightly detokenised (no space be
 punctuation and clitics), one sentence per line; the ``ecbplus`` files' sentence 0, the
 source URL, is left out.  The text goes through kg's pipeline (``nlp_text``, the spaCy
 pipeline, :class:`~kg.extract.Extractor`) and one :class:`~kg.resolve.Resolver` per topic
-resolves the articles one by one, exactly as ``kg build`` does: a response cluster is an
-entity key, so cross-document merging by Wikidata id, by normalised name and type, and by
-surname is what is measured.  Every kg mention the resolver assigns to an entity is a system
+resolves the topic's articles as one batch (:meth:`~kg.resolve.Resolver.resolve`, the
+reduce step of the Python API; ``kg build`` resolves article by article and merges across
+articles only by key): a response cluster is an entity key, so cross-document merging by
+Wikidata id, by name variant and type, by surname and short name, and of the unnamed groups
+of one story is what is measured.  Every kg mention the resolver assigns to an entity is a system
 mention (names, definite descriptions that follow a name, unnamed groups); its character
 span covers the ECB+ tokens it overlaps.
 

@@ -15,22 +15,30 @@ step over per-article results, so the same articles give the same entities in an
    normalised name) as above;
 3. nodes are merged over the whole batch: the same name once possessives, "Jr."/"Sr.",
    company suffixes ("Corp.") and middle initials are left out; variants of a person's
-   first name with the same surname ("Fred"/"Frederick LaRue", "Katie"/"Kathryn Jenkin");
-   a bare surname or short name ("Colts") that the one longer name of the batch ends with
-   ("Indianapolis Colts"), else the one person an earlier batch or build named in full
+   first name with the same surname ("Fred"/"Frederick LaRue", "Katie"/"Kathryn Jenkin",
+   "Mo"/"Maurice Cheeks": ``kg/data/given-name-variants.txt``); one first name with surnames
+   spelt one letter apart ("Duncan Rait"/"Duncan Raite"); a bare surname or short name
+   ("Colts", "Red Sox", "Mark Felt") that the one longer name of the batch ends with
+   ("Indianapolis Colts", "Boston Red Sox", "William Mark Felt"), else the one person an earlier batch or build named in full
    (:meth:`Resolver.remember_person`); an acronym ("IE") the one name of the batch with
    those initials.  Two different Wikidata ids are never merged.
 4. each merged group becomes one entity, keyed by its gazetteer-linked node when it has
    one, else by its most-mentioned full name.
 
-An unnamed description ("the actress") whose head noun the article also writes right before
-a name ("actress Lindsay Lohan") or right after it as an apposition ("Lohan, the actress")
-refers to that name.  Other unnamed groups ("wounded Palestinians") stay within their
-article.
+Articles of the batch that name at least two of the same entities (people, organisations,
+places) tell one *story*; a story is a connected set of such articles, whatever their order.
+An unnamed description ("the actress") whose head noun the article, or another article of
+its story, writes right before a name ("actress Lindsay Lohan") or right after it as an
+apposition ("Lohan, the actress") refers to that name, when only one name of the story has
+it.  Other unnamed groups are one per head noun within a story ("police" and "the local
+police" of two reports of one arrest), else they stay within their article ("wounded
+Palestinians").  ``kg build`` resolves each article as a batch of one, so there every
+unnamed group stays within its article.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -38,6 +46,7 @@ from dataclasses import dataclass, field
 
 from kg.gazetteer import Gazetteer, Link, normalise
 from kg.model import Entity, Extraction, Mention, Resolution
+from kg.resources import DATA_DIR
 
 TYPE_OF_LABEL = {
     "PERSON": "Person",
@@ -85,15 +94,52 @@ def name_form(name: str) -> str:
     return " ".join(kept or words)
 
 
+@functools.cache
+def _given_name_lines() -> dict[str, frozenset[int]]:
+    """Given name -> the lines of ``kg/data/given-name-variants.txt`` it is written on."""
+    path = DATA_DIR / "given-name-variants.txt"
+    out: dict[str, set[int]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if line.strip() and not line.startswith("#"):
+            for name in line.casefold().split():
+                out.setdefault(name, set()).add(number)
+    return {name: frozenset(lines) for name, lines in out.items()}
+
+
 def _first_names_match(a: str, b: str) -> bool:
     """Two first names that can be one person's: equal, one a prefix of the other ("Fred",
-    "Frederick"), or sharing their first four letters ("Alexandros", "Alexis")."""
+    "Frederick"), sharing their first four letters ("Alexandros", "Alexis"), or a name and
+    a short form of it ("Maurice", "Mo"; ``kg/data/given-name-variants.txt``).
+
+    >>> _first_names_match("maurice", "mo"), _first_names_match("katie", "kathryn")
+    (True, True)
+    >>> _first_names_match("mark", "william")
+    False
+    """
     if a == b:
         return True
     short, long = sorted((a, b), key=len)
-    return (len(short) >= 3 and long.startswith(short)) or (
-        len(short) >= 4 and short[:4] == long[:4]
-    )
+    if (len(short) >= 3 and long.startswith(short)) or (len(short) >= 4 and short[:4] == long[:4]):
+        return True
+    lines = _given_name_lines()
+    return bool(lines.get(a, frozenset()) & lines.get(b, frozenset()))
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Two words of four letters or more one insertion, deletion or substitution apart.
+
+    >>> _one_letter_apart("jenkins", "jenkin"), _one_letter_apart("rait", "raite")
+    (True, True)
+    >>> _one_letter_apart("lee", "leo"), _one_letter_apart("walker", "walters")
+    (False, False)
+    """
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    i = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 @dataclass
@@ -171,9 +217,29 @@ class Resolver:
         canonical = self._entities(nodes, parent, res)
         for extraction in batch:
             doc_id = extraction.document.id
-            table = {span: canonical[node] for span, node in tables[doc_id].items()}
-            res.mention_entity[doc_id] = table
-            self._unnamed(extraction, table, res)
+            res.mention_entity[doc_id] = {
+                span: canonical[node] for span, node in tables[doc_id].items()
+            }
+        story = _stories(batch, res.mention_entity)
+        described = {
+            e.document.id: _descriptions(e, res.mention_entity[e.document.id]) for e in batch
+        }
+        # A description one article of a story gives a name ("actress Lindsay Lohan") holds
+        # in the story's other articles, unless two names of the story have it.
+        in_story: dict[str, dict[str, set[str]]] = {}
+        for doc_id, nouns in described.items():
+            if story[doc_id]:
+                for noun, key in nouns.items():
+                    in_story.setdefault(story[doc_id], {}).setdefault(noun, set()).add(key)
+        for extraction in batch:
+            doc_id = extraction.document.id
+            nouns = {
+                noun: next(iter(keys))
+                for noun, keys in in_story.get(story[doc_id], {}).items()
+                if len(keys) == 1
+            }
+            nouns.update(described[doc_id])
+            self._unnamed(extraction, res.mention_entity[doc_id], res, story[doc_id], nouns)
         for entity in res.entities.values():
             if entity.type == "Person":
                 self.remember_person(entity.key, entity.label, entity.qid)
@@ -253,7 +319,7 @@ class Resolver:
         if not display:
             node.texts[m.text] += 1
         node.label = node.label or display
-        if short and len(form.split()) == 1:
+        if short:
             node.short = short
         return key
 
@@ -304,6 +370,24 @@ class Resolver:
                 for other_first, other in group[i + 1 :]:
                     if _first_names_match(first, other_first):
                         union(key, other)
+        # A surname spelt one letter apart under one first name ("Duncan Raite", "Duncan
+        # Raitt"; "Katie Jenkin", "Kathryn Jenkins").
+        by_deletion: dict[str, set[str]] = {}  # two words one letter apart share one
+        for surname in people:
+            for i in range(len(surname) + 1):
+                by_deletion.setdefault(surname[:i] + surname[i + 1 :], set()).add(surname)
+        pairs = {
+            (a, b)
+            for similar in by_deletion.values()
+            for a in similar
+            for b in similar
+            if a < b and _one_letter_apart(a, b)
+        }
+        for surname, other_surname in sorted(pairs):
+            for first, key in people[surname]:
+                for other_first, other in people[other_surname]:
+                    if _first_names_match(first, other_first):
+                        union(key, other)
         # A short name or an acronym: the one longer name of the batch it stands for (or the
         # one that has at least twice the mentions of any other).
         groups: dict[str, list[str]] = {}
@@ -324,10 +408,15 @@ class Resolver:
                     if nodes[k].type != "Place" and _initials(form.title()) == node.short
                 }
             else:
+                # "Colts": "Indianapolis Colts"; "Red Sox": "Boston Red Sox", "Mark Felt":
+                # "William Mark Felt" (one word longer, as within an article).
+                longest = 3 if " " in node.short else 99
                 roots = {
                     find(k)
                     for form, k in named
-                    if nodes[k].type in _SHORT_TYPES and form.endswith(" " + node.short)
+                    if nodes[k].type in _SHORT_TYPES
+                    and form.endswith(" " + node.short)
+                    and len(form.split()) <= longest
                 }
             roots.discard(find(key))
             weight = {r: sum(nodes[k].count for k in members(r)) for r in roots}
@@ -366,10 +455,14 @@ class Resolver:
         return canonical
 
     def _unnamed(
-        self, extraction: Extraction, table: dict[tuple[int, int], str], res: Resolution
+        self,
+        extraction: Extraction,
+        table: dict[tuple[int, int], str],
+        res: Resolution,
+        story: str,
+        described: dict[str, str],
     ) -> None:
         doc_id = extraction.document.id
-        described = _descriptions(extraction, table)
         for m in extraction.mentions:
             if m.nominal and m.antecedent in table:
                 table[m.key] = table[m.antecedent]
@@ -379,10 +472,15 @@ class Resolver:
                     table[m.key] = described[head]
                     res.entities[described[head]].aliases.add(m.text)
                     continue
-                key = f"Group|{doc_id}|{normalise(m.text)}"
+                if story and head:
+                    # A story told by several articles of the batch: "the police" of one
+                    # is "police" or "local police" of another.
+                    key = f"Group|{story}|{head}"
+                else:
+                    key = f"Group|{doc_id}|{normalise(m.text)}"
                 if key not in res.entities:
                     res.entities[key] = Entity(
-                        key=key, label=m.text, type="Group", document_scoped=doc_id
+                        key=key, label=m.text, type="Group", document_scoped=story or doc_id
                     )
                 res.entities[key].aliases.add(m.text)
                 table[m.key] = key
@@ -433,6 +531,43 @@ def _type_votes(batch: list[Extraction]) -> dict[str, str]:
         )
         for name, counts in votes.items()
     }
+
+
+STORY_MIN_SHARED = 2
+"""Named entities two articles of a batch must share to tell one story."""
+
+
+def _stories(
+    batch: list[Extraction], tables: dict[str, dict[tuple[int, int], str]]
+) -> dict[str, str]:
+    """Document id -> its story ("story:" and the smallest document id of the story), or ""
+    when no other article of the batch shares :data:`STORY_MIN_SHARED` named entities
+    (people, organisations, places; not nationalities) with it.  A story is a connected set
+    of such articles, so it does not depend on the order of the batch."""
+    named = {
+        e.document.id: {k for k in tables[e.document.id].values() if not k.startswith(_STORYLESS)}
+        for e in batch
+    }
+    ids = sorted(named)
+    parent = {d: d for d in ids}
+
+    def find(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            if len(named[a] & named[b]) >= STORY_MIN_SHARED:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    size = Counter(find(d) for d in ids)
+    return {d: f"story:{find(d)}" if size[find(d)] > 1 else "" for d in ids}
+
+
+_STORYLESS = ("Group|", "Nationality|")
 
 
 def _descriptions(extraction: Extraction, table: dict[tuple[int, int], str]) -> dict[str, str]:

@@ -396,3 +396,84 @@ def test_batch_people_are_remembered_for_the_next_batch() -> None:
     resolver.resolve([a])
     res = resolver.resolve([b])
     assert key_of(res, b, b.mentions[0]) == "Person|oskar lindqvist"
+
+
+def test_unnamed_groups_are_shared_by_the_articles_of_one_story() -> None:
+    exs = _docs(
+        (
+            "Police in Staunton said Amira Haddad was held.",
+            [("Police", "GROUP"), ("Staunton", "GPE"), ("Amira Haddad", "PERSON")],
+        ),
+        (
+            "Amira Haddad was charged in Staunton, local police said.",
+            [("Amira Haddad", "PERSON"), ("Staunton", "GPE"), ("local police", "GROUP")],
+        ),
+        ("In Staunton, police closed a road.", [("Staunton", "GPE"), ("police", "GROUP")]),
+    )
+    for ex in exs:  # the extractor gives a group its head noun's lemma
+        ex.mentions[:] = [
+            Mention(m.start, m.end, m.text, m.label, m.sentence, head_lemma="police")
+            if m.label == "GROUP"
+            else m
+            for m in ex.mentions
+        ]
+    results = [Resolver(Gazetteer()).resolve(order) for order in (exs, exs[::-1])]
+    assert results[0].mention_entity == results[1].mention_entity
+    res = results[0]
+    police = [key_of(res, ex, m) for ex in exs for m in ex.mentions if m.label == "GROUP"]
+    # The first two articles name the same two entities: one story, one police.
+    assert police[0] == police[1] == f"Group|story:{exs[0].document.id}|police"
+    assert res.entities[police[0]].aliases == {"Police", "local police"}
+    # The third shares only the town: its police stay its own.
+    assert police[2] == f"Group|{exs[2].document.id}|police"
+
+
+def test_a_description_holds_across_the_articles_of_one_story() -> None:
+    exs = _docs(
+        (
+            "The actress Lindsay Lohan arrived in Malibu with Dina Lohan.",
+            [("Lindsay Lohan", "PERSON"), ("Malibu", "GPE"), ("Dina Lohan", "PERSON")],
+        ),
+        (
+            "In Malibu, Lindsay Lohan's mother said the actress was fine.",
+            [("Malibu", "GPE"), ("Lindsay Lohan", "PERSON"), ("actress", "GROUP")],
+        ),
+    )
+    exs[1].mentions[2] = Mention(
+        *exs[1].mentions[2].key, "actress", "GROUP", exs[1].mentions[2].sentence,
+        head_lemma="actress",
+    )  # fmt: skip
+    res = Resolver(Gazetteer()).resolve(exs)
+    assert key_of(res, exs[1], exs[1].mentions[2]) == "Person|lindsay lohan"
+
+
+def test_two_word_short_names_and_middle_names_across_articles() -> None:
+    exs = _docs(
+        ("The Boston Red Sox won.", [("Boston Red Sox", "ORG")]),
+        ("The Red Sox lost.", [("Red Sox", "ORG")]),
+        ("William Mark Felt died.", [("William Mark Felt", "PERSON")]),
+        ("Mark Felt was 95.", [("Mark Felt", "PERSON")]),
+    )
+    res = Resolver(Gazetteer()).resolve(exs)
+    assert key_of(res, exs[1], exs[1].mentions[0]) == "Organization|boston red sox"
+    assert key_of(res, exs[3], exs[3].mentions[0]) == "Person|william mark felt"
+
+
+def test_nicknames_and_surnames_spelt_one_letter_apart() -> None:
+    exs = _docs(
+        ("Maurice Cheeks was fired.", [("Maurice Cheeks", "PERSON")]),
+        ("Mo Cheeks was fired.", [("Mo Cheeks", "PERSON")]),
+        ("Duncan Rait fell.", [("Duncan Rait", "PERSON")]),
+        ("Duncan Raite fell.", [("Duncan Raite", "PERSON")]),
+        ("Martin Raite wrote.", [("Martin Raite", "PERSON")]),
+        ("Joe Lee spoke.", [("Joe Lee", "PERSON")]),
+        ("Joe Leo spoke.", [("Joe Leo", "PERSON")]),
+    )
+    res = Resolver(Gazetteer()).resolve(exs)
+
+    def k(i: int) -> str:
+        return key_of(res, exs[i], exs[i].mentions[0])
+
+    assert k(0) == k(1)
+    assert k(2) == k(3) != k(4)  # a different first name is a different person
+    assert k(5) != k(6)  # three letters are too few to call a spelling variant
