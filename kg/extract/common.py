@@ -96,12 +96,34 @@ def phrase_tokens(token: Token, max_tokens: int = 14) -> tuple[int, int] | None:
 
 
 def sentence_span(token: Token) -> tuple[int, int]:
-    """Character span of the token's sentence without surrounding whitespace tokens."""
-    sent = token.sent
-    words = [t for t in sent if not t.is_space]
-    if not words:
-        return sent.start_char, sent.end_char
-    return words[0].idx, words[-1].idx + len(words[-1].text)
+    """Character span of the token's sentence without surrounding whitespace tokens.
+
+    The spans of all sentences are worked out once per doc and kept in ``doc.user_data``
+    (an extractor asks for them tens of times per article).
+
+    >>> from spacy.lang.en import English
+    >>> from spacy.tokens import Doc
+    >>> doc = Doc(English().vocab, words=["Egypt", "opened", ".", "\\n", "It", "closed"],
+    ...           spaces=[True, False, False, False, True, False],
+    ...           sent_starts=[True, False, False, False, True, False])
+    >>> sentence_span(doc[1]), sentence_span(doc[5])
+    ((0, 13), (14, 23))
+    """
+    doc = token.doc
+    table = doc.user_data.get("kg_sentence_spans")
+    if not isinstance(table, list) or len(table) != len(doc):
+        table = []
+        for sent in doc.sents:
+            words = [t for t in sent if not t.is_space]
+            chars = (
+                (words[0].idx, words[-1].idx + len(words[-1].text))
+                if words
+                else (sent.start_char, sent.end_char)
+            )
+            table.extend([chars] * len(sent))
+        doc.user_data["kg_sentence_spans"] = table
+    found: tuple[int, int] = table[token.i]
+    return found
 
 
 def char_range(doc: Doc, tokens: tuple[int, int]) -> tuple[int, int]:

@@ -125,6 +125,11 @@ HIRE_VERBS = frozenset({"employ", "hire", "appoint", "elect", "recruit", "name"}
 WORK_PREPS = frozenset({"for", "at", "with", "in", "of", "on"})
 BASED_WORDS = frozenset({"base", "headquarter", "locate", "situate"})
 COPULAS = frozenset({"be", "become", "remain"})
+_VERB_LEMMAS = (
+    KILL_VERBS | RESIDE_VERBS | WORK_VERBS | LEAD_VERBS | REPORT_VERBS | HIRE_VERBS
+    | BASED_WORDS | COPULAS
+)  # fmt: skip
+"""The verbs :meth:`_Finder._verb` has a rule for; it passes over every other verb."""
 REL_PRONOUNS = frozenset({"who", "whom", "which", "that"})
 PERSONAL_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
 HOME_NOUNS = frozenset({"home", "hometown", "birthplace", "homeland", "native"})
@@ -926,6 +931,8 @@ class _Finder:
     # ------------------------------------------------------------------ verbs
     def _verb(self, verb: Token) -> None:
         lemma = verb.lemma_.casefold()
+        if lemma not in _VERB_LEMMAS:
+            return
         passive = _is_passive(verb)
         if lemma in KILL_VERBS:
             self._kill_verb(verb, passive)
@@ -1202,8 +1209,12 @@ class _Finder:
         """'BANGKOK, Thailand (AP) --', '(Text) Sofia, February 15 (BTA) --': a news agency
         in parentheses after the places (and date) that open a sentence reports from them."""
         doc = self.doc
-        for tok in doc:
-            if tok.text != "(" or tok.i + 1 not in self.at:
+        if "(" not in text_of(doc):
+            return
+        paren = doc.vocab.strings["("]
+        for i in (doc.to_array("ORTH") == paren).nonzero()[0].tolist():
+            tok = doc[i]
+            if tok.i + 1 not in self.at:
                 continue
             agency = self.at[tok.i + 1]
             close = self.spans[agency.key].end
