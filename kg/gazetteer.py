@@ -11,6 +11,7 @@ by :func:`read_user_table`, whose entries win over the shipped ones for the same
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 import unicodedata
@@ -59,6 +60,7 @@ class Link:
     confidence: float
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise(name: str) -> str:
     """Key for comparing names: case-folded, accents and a leading "the" removed.
 

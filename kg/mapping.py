@@ -13,6 +13,7 @@ See DATA-MODEL in the README for the shape.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -46,6 +47,17 @@ IDENTITY_ACTOR_ROLES = ("agent", "mediator")
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]
 SOFTWARE = "kg 0.1.0"
+
+# Terms written for every mention, made once (a Namespace attribute makes a new URIRef per use).
+_TYPE, _PHRASE = RDF.type, NIF.Phrase
+_REFERENCE_CONTEXT, _BEGIN, _END = NIF.referenceContext, NIF.beginIndex, NIF.endIndex
+_ANCHOR_OF = NIF.anchorOf
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _offset(n: int) -> Literal:
+    """A NIF offset literal (rdflib's Literal constructor is slow; offsets recur)."""
+    return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
 def slug(text: str) -> str:
@@ -200,19 +212,19 @@ class Mapper:
         # --- text layer
         yield q(ctx, RDF.type, NIF.Context)
         yield q(ctx, NIF.isString, Literal(document.text))
-        yield q(ctx, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger))
-        yield q(ctx, NIF.endIndex, Literal(len(document.text), datatype=XSD.nonNegativeInteger))
+        yield q(ctx, NIF.beginIndex, _offset(0))
+        yield q(ctx, NIF.endIndex, _offset(len(document.text)))
         yield q(ctx, NIF.sourceUrl, doc)
         for start, end, reason in document.ignored:
             yield q(ctx, KG.ignoredSpan, Literal(f"{start},{end} {reason}"))
 
-        def phrase(start: int, end: int, cls: URIRef = NIF.Phrase) -> Iterator[Quad]:
+        def phrase(start: int, end: int, cls: URIRef = _PHRASE) -> Iterator[Quad]:
             node = iris.span(doc_id, start, end)
-            yield q(node, RDF.type, cls)
-            yield q(node, NIF.referenceContext, ctx)
-            yield q(node, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger))
-            yield q(node, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger))
-            yield q(node, NIF.anchorOf, Literal(document.text[start:end]))
+            yield q(node, _TYPE, cls)
+            yield q(node, _REFERENCE_CONTEXT, ctx)
+            yield q(node, _BEGIN, _offset(start))
+            yield q(node, _END, _offset(end))
+            yield q(node, _ANCHOR_OF, Literal(document.text[start:end]))
 
         entity_of = {key: self.entity_iri(resolution.entities[k]) for key, k in table.items()}
         # entities that can identify a real-world event: not unnamed groups (they belong to

@@ -78,6 +78,7 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_form(name: str) -> str:
     """The form names are compared in: normalised, without a possessive, full stops, name
     suffixes ("Jr."), company suffixes ("Corp.") or single-letter initials.

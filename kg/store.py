@@ -53,8 +53,29 @@ PREFIXES = {
 }
 
 
+_NAMED_NODES: dict[str, Any] = {}
+"""IRIs already converted (predicates, classes, the entities of a build recur in every article);
+cleared when it reaches :data:`_NAMED_NODES_MAX` entries."""
+_NAMED_NODES_MAX = 50_000
+
+
+def _named_node(iri: str) -> Any:
+    node = _NAMED_NODES.get(iri)
+    if node is None:
+        if len(_NAMED_NODES) >= _NAMED_NODES_MAX:
+            _NAMED_NODES.clear()
+        node = _NAMED_NODES[iri] = ox.NamedNode(iri)
+    return node
+
+
 def to_ox(term: URIRef | Literal | BNode) -> Any:
-    """rdflib term -> pyoxigraph term."""
+    """rdflib term -> pyoxigraph term.
+
+    >>> to_ox(URIRef("https://example.org/a")), to_ox(Literal("2023-11-01", datatype=XSD.date))
+    (<NamedNode value=https://example.org/a>, <Literal value=2023-11-01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>)
+    """
+    if type(term) is URIRef:
+        return _named_node(str(term))  # a plain str key: URIRef.__eq__ is Python code
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -62,7 +83,7 @@ def to_ox(term: URIRef | Literal | BNode) -> Any:
     if term.language:
         return ox.Literal(str(term), language=term.language)
     if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term), datatype=_named_node(str(term.datatype)))
     return ox.Literal(str(term))
 
 
@@ -463,8 +484,9 @@ class GraphStore(Lookups):
     # ------------------------------------------------------------------ writing
     def add_quads(self, quads: Iterable[Quad]) -> None:
         """Add quads in one transaction (all or nothing). ``None`` as graph = default graph."""
+        default = ox.DefaultGraph()
         batch = [
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g) if g is not None else ox.DefaultGraph())
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), default if g is None else to_ox(g))
             for s, p, o, g in quads
         ]
         try:
