@@ -9,6 +9,9 @@ read once through kg's own reader, duplicate texts dropped) it times, in this or
   model with kg's components (paragraph breaks, gazetteer, entity consistency) on the very
   strings kg's model reads (``kg.pipeline.nlp_text``: metadata masked, capital lines re-cased,
   prepared before the clock starts);
+* the baseline in two processes, ``nlp.pipe(texts, n_process=2)``: spaCy's own
+  multiprocessing, start-up included, for reference: what two parsing processes give on this
+  machine, against which the scaling of ``--workers 2`` can be judged;
 * ``kg build --workers 1``, ``--workers 2`` and ``--dask local:2``: each builds the same
   ``Document`` objects into a fresh in-memory store (``KnowledgeGraph(memory=True)``,
   ``add_documents``), in this process: the rows are named after the ``kg build`` options they
@@ -205,12 +208,16 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def time_pipe(nlp: Any, texts: Sequence[str], batch_size: int) -> tuple[float, float]:
-    """Wall and CPU seconds to run ``nlp.pipe`` over ``texts`` and consume every doc."""
+def time_pipe(
+    nlp: Any, texts: Sequence[str], batch_size: int, n_process: int = 1
+) -> tuple[float, float]:
+    """Wall and CPU seconds to run ``nlp.pipe`` over ``texts`` and consume every doc (with
+    ``n_process`` > 1, spaCy's own multiprocessing: the processes start, load the model and
+    send every doc back inside the timed run)."""
     entities = 0
     cpu = cpu_seconds()
     started = time.perf_counter()
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         entities += len(doc.ents)
     return time.perf_counter() - started, cpu_seconds() - cpu
 
@@ -453,9 +460,11 @@ def build_rows(
     bare: tuple[float, float],
     base: tuple[float, float],
     runs: dict[str, KgRun],
+    parallel: tuple[float, float] | None = None,
 ) -> None:
     """The rows of the table, with ratios and targets; ``bare`` and ``base`` are the wall and
-    CPU seconds of the two spaCy pipelines."""
+    CPU seconds of the two spaCy pipelines, ``parallel`` those of the baseline pipeline in
+    two processes (``nlp.pipe(n_process=2)``)."""
     (bare_s, bare_cpu), (base_s, base_cpu) = bare, base
     words = results.words
     rows = results.rows
@@ -483,6 +492,21 @@ def build_rows(
         )
     )
     w1 = runs.get("w1")
+    if parallel is not None:
+        par_s, par_cpu = parallel
+        rows.append(
+            Row(
+                "spaCy `load_pipeline` + kg components, `nlp.pipe(n_process=2)` "
+                "(reference: what two processes give on this machine)",
+                words,
+                par_s,
+                "reference",
+                note="spaCy's own multiprocessing; start-up and model loads inside the run",
+                vs_baseline=words / par_s / base_rate,
+                vs_w1=ratio(words / par_s, w1.words / w1.wall_s) if w1 else None,
+                cpu_s=par_cpu,
+            )
+        )
     targets = {
         "w1": (f">= {TARGET_W1_VS_BASELINE:.2f}x baseline", TARGET_W1_VS_BASELINE),
         "w2": (f">= {TARGET_W2_VS_W1:.1f}x workers=1", TARGET_W2_VS_W1),
@@ -779,6 +803,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 runs["w1"] = run
         del bare
         assert bare_t is not None and base_t is not None
+        progress("baseline in two processes (nlp.pipe n_process=2)")
+        parallel_t = time_pipe(nlp, texts, args.batch_size, n_process=2)
 
         plan: list[tuple[str, str, int, str | None]] = [
             ("w2", "kg build --workers 2", 2, None),
@@ -789,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress(name)
             runs[key] = run_kg(name, documents, args.model, args.batch_size, workers, dask)
         results.kg_runs = list(runs.values())
-        build_rows(results, bare_t, base_t, runs)
+        build_rows(results, bare_t, base_t, runs, parallel_t)
 
     results.machine["loadavg_end"] = os.getloadavg()
     print(render(results))

@@ -81,3 +81,30 @@ def test_a_crashing_dask_worker_costs_only_its_article() -> None:
         out = [r for results, _p, _e in stream for r in results]
     assert [documents[1].source, documents[3].source] == ["d1.txt", "d3.txt"]
     _check_one_result_per_article(documents, out, "the Dask worker parsing it died")
+
+
+def _worker_settings() -> tuple[str | None, bool]:
+    import dask
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get(
+        "distributed.worker.profile.enabled"
+    )
+
+
+@pytest.mark.slow
+def test_a_local_dask_cluster_keeps_glibc_malloc_defaults_and_no_profiler() -> None:
+    pytest.importorskip("dask.distributed")
+    import cloudpickle
+
+    from kg.pipeline import _dask_client
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    client = _dask_client("local:1")
+    try:
+        settings = list(client.run(_worker_settings).values())  # type: ignore[no-untyped-call]
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+    # Dask's default MALLOC_TRIM_THRESHOLD_=65536 makes spaCy parse about a fifth slower.
+    assert settings == [(None, False)]
