@@ -10,11 +10,13 @@ Across the articles of one :meth:`Resolver.resolve` call (a batch), resolution i
 step over per-article results, so the same articles give the same entities in any order:
 
 1. a name keeps the type most of its mentions in the batch have (spaCy may call a name
-   PERSON in one article and ORG or GPE in another);
+   PERSON in one article and ORG or GPE in another), except that a name of two or three
+   words that opens with a given name ("Bettie Page") is a person, not an organisation;
 2. each article is resolved on its own into *nodes* (a gazetteer key, or type and
    normalised name) as above;
 3. nodes are merged over the whole batch: the same name once possessives, "Jr."/"Sr.",
-   company suffixes ("Corp.") and middle initials are left out; variants of a person's
+   company suffixes ("Corp.") and middle initials are left out, and British and American
+   spellings made one ("Centre"/"Center", "Mt"/"Mount"); variants of a person's
    first name with the same surname ("Fred"/"Frederick LaRue", "Katie"/"Kathryn Jenkin",
    "Mo"/"Maurice Cheeks": ``kg/data/given-name-variants.txt``); one first name with surnames
    spelt one letter apart ("Duncan Rait"/"Duncan Raite"); a bare surname or short name
@@ -65,6 +67,12 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _COMPANY_SUFFIXES = frozenset(
     {"corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "co"}
 )
+_SPELLING = {
+    "centre": "center", "centres": "centers", "theatre": "theater", "defence": "defense",
+    "organisation": "organization", "harbour": "harbor",
+    "mt": "mount", "ft": "fort",
+}  # fmt: skip
+"""Words of names written two ways, to the one form names are compared in."""
 _SHORT_TYPES = frozenset({"Person", "Organization"})
 """Types whose short names ("Biden", "Colts") may stand for a longer name."""
 
@@ -93,6 +101,16 @@ def name_form(name: str) -> str:
         words.pop()
     kept = [w for w in words if len(w) > 1 or not w.isalpha()]
     return " ".join(kept or words)
+
+
+def spelled(form: str) -> str:
+    """A name form with British and American spellings of its words made one ("Centre",
+    "Center"), and "Mt" and "Ft" written out: two names are one when these agree.
+
+    >>> spelled("promises treatment centre"), spelled("mt cook")
+    ('promises treatment center', 'mount cook')
+    """
+    return " ".join(_SPELLING.get(w, w) for w in form.split())
 
 
 @functools.cache
@@ -357,8 +375,9 @@ class Resolver:
             variants |= {name_form(a) for a in node.aliases} if node.linked else set()
             variants |= {name_form(t) for t in node.texts}
             for form in sorted(v for v in variants if v):
-                forms.setdefault(f"{node.type}|{form}", key)
-                union(forms[f"{node.type}|{form}"], key)
+                same = f"{node.type}|{spelled(form)}"
+                forms.setdefault(same, key)
+                union(forms[same], key)
                 named.append((form, key))
         # Variants of a person's first name with the same surname.
         people: dict[str, list[tuple[str, str]]] = {}
@@ -521,8 +540,11 @@ def _type_votes(batch: list[Extraction]) -> dict[str, str]:
         for m in extraction.mentions:
             if m.label != "GROUP" and not m.nominal and not m.kb_key:
                 votes.setdefault(name_form(m.text), Counter())[m.label] += 1
-    return {
-        name: max(
+    given = _given_name_lines()
+    out: dict[str, str] = {}
+    for name, counts in votes.items():
+        words = name.split()
+        label = max(
             counts,
             key=lambda lab: (
                 counts[lab],
@@ -530,8 +552,12 @@ def _type_votes(batch: list[Extraction]) -> dict[str, str]:
                 lab,
             ),
         )
-        for name, counts in votes.items()
-    }
+        if label == "ORG" and 2 <= len(words) <= 3 and words[0] in given:
+            # spaCy often calls a person an organisation ("Bettie Page"); a name that opens
+            # with a given name ("Bettie", kg/data/given-name-variants.txt) is a person.
+            label = "PERSON"
+        out[name] = label
+    return out
 
 
 STORY_MIN_SHARED = 2

@@ -477,3 +477,28 @@ def test_nicknames_and_surnames_spelt_one_letter_apart() -> None:
     assert k(0) == k(1)
     assert k(2) == k(3) != k(4)  # a different first name is a different person
     assert k(5) != k(6)  # three letters are too few to call a spelling variant
+
+
+def test_a_name_that_opens_with_a_given_name_is_a_person_not_an_organisation() -> None:
+    exs = _docs(
+        ("Bettie Page died.", [("Bettie Page", "ORG")]),
+        ("Fans of Bettie Page mourned.", [("Bettie Page", "ORG")]),
+        ("Betty Mae Page was 85.", [("Betty Mae Page", "PERSON")]),
+        ("Acme Page Systems rose.", [("Acme Page Systems", "ORG")]),
+    )
+    res = Resolver(Gazetteer()).resolve(exs)
+    keys = {key_of(res, ex, ex.mentions[0]) for ex in exs[:3]}
+    assert keys == {"Person|bettie page"}  # "Bettie" and "Betty": one person
+    assert key_of(res, exs[3], exs[3].mentions[0]) == "Organization|acme page systems"
+
+
+def test_spelling_variants_of_a_name_are_one_entity() -> None:
+    exs = _docs(
+        ("The Promises Treatment Centre said.", [("Promises Treatment Centre", "ORG")]),
+        ("The Promises Treatment Center said.", [("Promises Treatment Center", "ORG")]),
+        ("Climbers on Mt Cook.", [("Mt Cook", "LOC")]),
+        ("Climbers on Mount Cook.", [("Mount Cook", "LOC")]),
+    )
+    res = Resolver(Gazetteer()).resolve(exs)
+    assert key_of(res, exs[0], exs[0].mentions[0]) == key_of(res, exs[1], exs[1].mentions[0])
+    assert key_of(res, exs[2], exs[2].mentions[0]) == key_of(res, exs[3], exs[3].mentions[0])
