@@ -497,20 +497,44 @@ def _words(span: Span) -> int:
 def truecase_headlines(text: str) -> str:
     """Re-case lines written in capitals ("LEICESTERSHIRE TAKE OVER AT TOP") the way the rest
     of the text writes each word ("Leicestershire take over at top"); words the text never
-    writes otherwise become lower case, but the first. Same length, so offsets stay exact.
+    writes otherwise become lower case, but the first.  In a headline (the first line) in
+    title case ("Woman Shoots Two Co-workers at Kraft Plant") the words the rest of the text
+    writes only in lower case become lower case ("Woman shoots two co-workers at Kraft
+    plant"), so that the model does not read them as names; the others stay as they are.
+    Same length, so offsets stay exact.
 
     >>> truecase_headlines("QATAR BROKERS DEAL WITH EGYPT\\nQatar said the deal helps Egypt.")
     'Qatar brokers deal with Egypt\\nQatar said the deal helps Egypt.'
+    >>> truecase_headlines("Hiller Charged With Murder\\nYvonne Hiller was charged with murder.")
+    'Hiller charged with murder\\nYvonne Hiller was charged with murder.'
     """
     lines = text.split("\n")
     caps = [_is_caps_line(line) for line in lines]
-    if not any(caps):
+    # Only the headline: the first line with words (a table or a list further down may be
+    # mostly capitalised too, and "New" of "New York" is not a word to lower).
+    first = next((i for i, line in enumerate(lines) if _WORD.search(line)), -1)
+    titles = [i == first and not caps[i] and _is_title_line(line) for i, line in enumerate(lines)]
+    if not any(caps) and not any(titles):
         return text
     forms: dict[str, Counter[str]] = {}
-    for line, is_caps in zip(lines, caps, strict=True):
-        if not is_caps:
+    for line, is_caps, is_title in zip(lines, caps, titles, strict=True):
+        if not is_caps and not is_title:
             for m in _WORD.finditer(line):
                 forms.setdefault(m[0].lower(), Counter())[m[0]] += 1
+
+    def lower_common_words(line: str) -> str:
+        out = list(line)
+        for i, m in enumerate(_WORD.finditer(line)):
+            seen = forms.get(m[0].lower())
+            if (
+                i
+                and seen
+                and m[0][:1].isupper()
+                and len(m[0]) >= 2
+                and all(f.islower() for f in seen)
+            ):
+                out[m.start() : m.end()] = m[0].lower()
+        return "".join(out)
 
     def recase(line: str) -> str:
         out = list(line)
@@ -531,10 +555,21 @@ def truecase_headlines(text: str) -> str:
                 out[m.start() : m.end()] = new
         return "".join(out)
 
-    return "\n".join(recase(line) if c else line for line, c in zip(lines, caps, strict=True))
+    return "\n".join(
+        recase(line) if c else lower_common_words(line) if t else line
+        for line, c, t in zip(lines, caps, titles, strict=True)
+    )
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _is_title_line(line: str) -> bool:
+    """A line in title case: three or more words of four letters or more, nearly all
+    capitalised ("Muslim Woman Shoots Co-workers at Kraft Plant")."""
+    long = [w for w in _WORD.findall(line) if len(w) >= 4]
+    capitalised = sum(w[0].isupper() for w in long)
+    return len(long) >= 3 and capitalised >= 0.8 * len(long) and len(long) <= 15
 
 
 def _is_caps_line(line: str) -> bool:

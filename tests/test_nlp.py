@@ -11,6 +11,7 @@ from kg.nlp import (
     PARAGRAPH_COMPONENT,
     GazetteerTagger,
     load_pipeline,
+    truecase_headlines,
 )
 
 pytestmark = pytest.mark.slow
@@ -83,3 +84,28 @@ def test_gazetteer_component_sets_kb_ids(nlp) -> None:
     found = {(e.text, e.label_, e.kb_id_) for e in doc.ents}
     assert ("Rafah crossing", "FAC", "Facility|rafah border crossing") in found
     assert ("Norway", "GPE", "Q20") in found
+
+
+def test_headlines_in_capitals_and_in_title_case_are_recased() -> None:
+    body = "Police said a woman shot two co-workers at the Kraft plant in New York."
+    caps = truecase_headlines("WOMAN SHOT TWO CO-WORKERS IN NEW YORK\n" + body)
+    assert caps.split("\n")[0] == "Woman shot two co-workers in New York"
+    title = truecase_headlines("Woman Shot Two Co-Workers At Kraft Plant In New York\n" + body)
+    # words the article writes only in lower case are lowered; names and "New" of "New
+    # York" (which the article capitalises) stay
+    assert title.split("\n")[0] == "Woman shot two co-workers at Kraft plant in New York"
+    # a capitalised line further down (a table, a list of names) is left alone
+    table = truecase_headlines(body + "\nWoman Plant Police Report Two")
+    assert table.split("\n")[1] == "Woman Plant Police Report Two"
+    assert len(title) == len(body) + len("Woman Shot Two Co-Workers At Kraft Plant In New York") + 1
+
+
+def test_a_title_case_headline_gives_no_names_made_of_common_words(nlp) -> None:
+    text = (
+        "Muslim Woman Shoots Co-workers At Kraft Plant\n"
+        "A woman who was suspended from her job shoots two co-workers at the Kraft plant, "
+        "police said. The woman, Yvonne Hiller, was charged with murder."
+    )
+    doc = nlp(truecase_headlines(text))
+    headline = [e.text for e in doc.ents if e.end_char <= text.index("\n")]
+    assert not any("Shoots" in e or "shoots" in e for e in headline)
