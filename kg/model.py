@@ -194,7 +194,8 @@ class Entity:
     """How sure kg is of the Wikidata link (0-1); 0 when not linked."""
     aliases: set[str] = field(default_factory=set)
     document_scoped: str = ""
-    """Document id for unnamed groups that exist only within one article."""
+    """For an unnamed group: the id of the one article it belongs to, or the story (``story:``
+    and the first document id) when several articles of a resolved batch tell one story."""
 
 
 @dataclass

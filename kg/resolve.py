@@ -21,8 +21,8 @@ step over per-article results, so the same articles give the same entities in an
    "Mo"/"Maurice Cheeks": ``kg/data/given-name-variants.txt``); one first name with surnames
    spelt one letter apart ("Duncan Rait"/"Duncan Raite"); a bare surname or short name
    ("Colts", "Red Sox", "Mark Felt") that the one longer name of the batch ends with
-   ("Indianapolis Colts", "Boston Red Sox", "William Mark Felt"), else the one person an earlier batch or build named in full
-   (:meth:`Resolver.remember_person`); an acronym ("IE") the one name of the batch with
+   ("Indianapolis Colts", "Boston Red Sox", "William Mark Felt"), else the one person an
+   earlier batch or build named in full (:meth:`Resolver.remember_person`); an acronym ("IE") the one name of the batch with
    those initials.  Two different Wikidata ids are never merged.
 4. each merged group becomes one entity, keyed by its gazetteer-linked node when it has
    one, else by its most-mentioned full name.
@@ -584,12 +584,18 @@ def _stories(
             d = parent[d]
         return d
 
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            if len(named[a] & named[b]) >= STORY_MIN_SHARED:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+    having: dict[str, list[str]] = {}  # entity -> the articles that name it, in id order
+    for d in ids:
+        for key in sorted(named[d]):
+            having.setdefault(key, []).append(d)
+    shared: Counter[tuple[str, str]] = Counter(
+        (a, b) for docs in having.values() for i, a in enumerate(docs) for b in docs[i + 1 :]
+    )
+    for (a, b), n in sorted(shared.items()):
+        if n >= STORY_MIN_SHARED:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
     size = Counter(find(d) for d in ids)
     return {d: f"story:{find(d)}" if size[find(d)] > 1 else "" for d in ids}
 
