@@ -405,7 +405,10 @@ def build(
     report = BuildReport(triples_before=len(store))
     lexicon = Lexicon.load()
     mapper = Mapper(lexicon, settings.base_iri)
-    resolver = Resolver(gazetteer)
+    # People named in full are learnt from the store as it was when the build started, not
+    # from the articles of this build: a bare "Kirby" must not depend on whether "John Kirby"
+    # came earlier in the input.
+    resolver = Resolver(gazetteer, learn=False)
     for key, label, qid in store.people():
         resolver.remember_person(key, label, qid)
 
@@ -494,22 +497,29 @@ def _store_document(
     t1 = time.perf_counter()
     quads = list(mapper.document_quads(extraction, resolution))
     keys = set(resolution.mention_entity.get(extraction.document.id, {}).values())
+    relabel: list[str] = []
     for key in sorted(keys):
         entity = resolution.entities[key]
         if entity.type == "Group":
             continue
-        # An entity keeps the label it was first stored with; later spellings become aliases.
-        labelled = store.label_of(mapper.entity_iri(entity))
+        # An entity's label is the best of the spellings its articles give it
+        # (label_preference), whatever the order the articles came in; the others are aliases.
+        iri = mapper.entity_iri(entity)
+        labelled = store.label_of(iri)
         if labelled is not None and labelled != entity.label:
-            entity.aliases.add(entity.label)
-            entity.label = labelled
+            if label_preference(labelled) <= label_preference(entity.label):
+                entity.aliases.add(entity.label)
+                entity.label = labelled
+            else:
+                relabel.append(f"<{iri}>")
         quads.extend((s, p, o, None) for s, p, o in mapper.entity_triples(entity))
     t2 = time.perf_counter()
     old_versions = store.versions_of(
         extraction.document.url, extraction.document.external_id, extraction.document.id
     )
-    if old_versions:
-        store.replace_documents(old_versions, quads)  # a new version of the same article
+    if old_versions or relabel:
+        # a new version of the same article, or a better label for an entity: one update
+        store.replace_documents(old_versions, quads, relabel)
     else:
         store.add_quads(quads)
     t3 = time.perf_counter()
@@ -517,6 +527,18 @@ def _store_document(
     seconds["map"] += t2 - t1
     seconds["store"] += t3 - t2
     return len(old_versions), len(quads)
+
+
+def label_preference(label: str) -> tuple[bool, bool, str]:
+    """Sort key of the spellings of one entity's name: the smallest is its label.  Mixed case
+    before all capitals or all lower case ("Norrland Trading Company" before "NORRLAND TRADING
+    COMPANY"), then the first in code-point order, so capitalised words win ("Company" before
+    "company") and the choice does not depend on the order of the articles.
+
+    >>> sorted(["NORRLAND TRADING", "Norrland trading", "Norrland Trading"], key=label_preference)
+    ['Norrland Trading', 'Norrland trading', 'NORRLAND TRADING']
+    """
+    return (label.isupper(), label.islower(), label)
 
 
 def estimate_articles(inputs: Iterable[str | Path | Document]) -> int:

@@ -153,7 +153,9 @@ class RemoteStore(Lookups):
         result = self.select(sparql, bindings)
         return [{k: str(v) for k, v in row.items() if v is not None} for row in result]
 
-    def replace_documents(self, old_graphs: Iterable[str], quads: Iterable[Quad] = ()) -> None:
+    def replace_documents(
+        self, old_graphs: Iterable[str], quads: Iterable[Quad] = (), relabel: Iterable[str] = ()
+    ) -> None:
         graphs = list(old_graphs)
         touched: set[str] = set()
         for g in graphs:
@@ -161,7 +163,7 @@ class RemoteStore(Lookups):
                 f"SELECT DISTINCT ?e WHERE {{ GRAPH {ox.NamedNode(g)} {{ ?m itsrdf:taIdentRef ?e }} }}"
             )
             touched |= {f"<{r['e']}>" for r in rows}
-        update = replace_update(graphs, quads, touched)
+        update = replace_update(graphs, quads, touched, relabel)
         if update:
             self.update(update)
 

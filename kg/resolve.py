@@ -206,8 +206,11 @@ class Resolver:
     ['Person|joe biden']
     """
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, *, learn: bool = True) -> None:
         self.gazetteer = gazetteer
+        self.learn = learn
+        """Remember the people each batch names in full for later batches (``kg build`` sets
+        False: it learns only from the store as it was, so the input order does not matter)."""
         self.people: dict[str, set[str]] = {}  # surname -> keys of people named in full
         self.person_entities: dict[str, Entity] = {}
         self._confidence: dict[tuple[int, int], float] = {}  # the article being resolved
@@ -259,7 +262,7 @@ class Resolver:
             }
             nouns.update(described[doc_id])
             self._unnamed(extraction, res.mention_entity[doc_id], res, story[doc_id], nouns)
-        for entity in res.entities.values():
+        for entity in res.entities.values() if self.learn else ():
             if entity.type == "Person":
                 self.remember_person(entity.key, entity.label, entity.qid)
         return res

@@ -142,10 +142,18 @@ def _closing_brace(masked: str, start: int) -> int:
     return len(masked)
 
 
-def replace_update(old_graphs: list[str], quads: Iterable[Quad], touched: set[str]) -> str:
-    """One SPARQL update that drops ``old_graphs``, inserts ``quads`` and refreshes the merged
-    entities in ``touched`` (IRIs in ``<...>`` form); empty when there is nothing to do."""
+def replace_update(
+    old_graphs: list[str], quads: Iterable[Quad], touched: set[str], relabel: Iterable[str] = ()
+) -> str:
+    """One SPARQL update that drops ``old_graphs``, removes the ``rdfs:label`` of the entities
+    in ``relabel`` (``quads`` bring their new one), inserts ``quads`` and refreshes the merged
+    entities in ``touched`` and ``relabel`` (IRIs in ``<...>`` form); empty when there is
+    nothing to do."""
     ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in old_graphs]
+    relabelled = sorted(set(relabel))
+    if relabelled:
+        ops.append(_DROP_LABELS.replace("$ENTITIES", " ".join(relabelled)))
+        touched = touched | set(relabelled)
     data = insert_data(quads)
     if data:
         ops.append(data)
@@ -360,6 +368,9 @@ INSERT { ?e skos:altLabel ?alias } WHERE {
   FILTER(STR(?alias) != STR(?label))
 }
 """
+_DROP_LABELS = """
+DELETE { ?e rdfs:label ?label } WHERE { VALUES ?e { $ENTITIES } ?e rdfs:label ?label }
+"""
 _DROP_ORPHANS = """
 DELETE { ?e ?p ?o } WHERE {
   VALUES ?e { $ENTITIES }
@@ -379,7 +390,9 @@ class TripleStore(Protocol):
     def label_of(self, iri: URIRef) -> str | None: ...
     def people(self) -> list[tuple[str, str, str]]: ...
     def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]: ...
-    def replace_documents(self, old_graphs: Iterable[str], quads: Iterable[Quad] = ()) -> None: ...
+    def replace_documents(
+        self, old_graphs: Iterable[str], quads: Iterable[Quad] = (), relabel: Iterable[str] = ()
+    ) -> None: ...
     def ensure_ontology(self, path: Path, graph: str) -> None: ...
     def flush(self) -> None: ...
     def close(self) -> None: ...
@@ -551,16 +564,20 @@ class GraphStore(Lookups):
             return [d for d in docs if d["id"].startswith(ref)]
         return []
 
-    def replace_documents(self, old_graphs: Iterable[str], quads: Iterable[Quad] = ()) -> None:
+    def replace_documents(
+        self, old_graphs: Iterable[str], quads: Iterable[Quad] = (), relabel: Iterable[str] = ()
+    ) -> None:
         """In one transaction: drop the graphs of ``old_graphs``, add ``quads``, and bring the
         merged entities those graphs mentioned up to date (aliases recomputed from the mentions
-        that remain; an entity no article mentions any more is removed)."""
+        that remain; an entity no article mentions any more is removed).  The entities in
+        ``relabel`` (``<iri>``) lose their label for the one ``quads`` gives them, and their
+        aliases are recomputed too."""
         graphs = list(old_graphs)
         touched: set[str] = set()
         for g in graphs:
             for quad in self._store.quads_for_pattern(None, _TA_IDENT_REF, None, ox.NamedNode(g)):
                 touched.add(str(quad.object))
-        update = replace_update(graphs, quads, touched)
+        update = replace_update(graphs, quads, touched, relabel)
         if not update:
             return
         try:

@@ -123,3 +123,48 @@ def test_worker_processes_load_the_users_gazetteer(tmp_path: Path) -> None:
     here = KnowledgeGraph(memory=True, gazetteer=[table])
     here.add_documents(articles, batch_size=2)  # one batch: parsed in this process
     assert _quads(here) == _quads(graph)
+
+
+def test_labels_and_surnames_do_not_depend_on_the_order_of_articles() -> None:
+    from kg.model import Document
+
+    documents = [
+        Document("Mr Lindqvist told reporters in Stockholm that the talks would go on.", "a.txt"),
+        Document(
+            "Swedish envoy Oskar Lindqvist spoke in Cairo on Monday. Lindqvist said aid would flow.",
+            "b.txt",
+        ),
+        Document("The Norrland Trading Company said its profits rose.", "c.txt"),
+        Document(
+            "NORRLAND TRADING COMPANY said on Friday that profits rose, and the Norrland "
+            "Trading company agreed.",
+            "d.txt",
+        ),
+    ]
+    graphs = []
+    for order in (documents, documents[::-1]):
+        graph = KnowledgeGraph(memory=True)
+        graph.add_documents(order)
+        graphs.append(_quads(graph))
+    assert graphs[0] == graphs[1]
+    organisation = "entity/organization/norrland-trading-company>"
+    labels = [q for q in graphs[0] if organisation in q and "#label>" in q]
+    assert len(labels) == 1 and '"Norrland Trading Company"@en' in labels[0]
+    # A bare surname joins a person named in full only by an earlier build, whatever the order
+    # of this one's articles.
+    assert any("entity/person/lindqvist>" in q for q in graphs[0])
+
+
+def test_a_bare_surname_joins_the_person_an_earlier_build_named_in_full() -> None:
+    from kg.model import Document
+
+    graph = KnowledgeGraph(memory=True)
+    graph.add_documents(
+        [Document("Swedish envoy Oskar Lindqvist spoke in Cairo on Monday.", "b.txt")]
+    )
+    graph.add_documents(
+        [Document("Mr Lindqvist told reporters in Stockholm that the talks would go on.", "a.txt")]
+    )
+    quads = _quads(graph)
+    assert not any("entity/person/lindqvist>" in q for q in quads)
+    assert any("entity/person/oskar-lindqvist>" in q and '"Lindqvist"@en' in q for q in quads)

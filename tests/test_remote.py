@@ -83,6 +83,26 @@ def test_build_to_an_endpoint_equals_the_local_build(server: str, tmp_path: Path
     assert remote.query("ASK { GRAPH ?g { ?x kg:mediated ?y } }") is True
 
 
+def test_a_better_label_replaces_the_one_an_endpoint_holds(server: str, tmp_path: Path) -> None:
+    from kg.model import Document
+
+    shouting = Document("NORRLAND TRADING COMPANY said on Friday that profits rose.", "d.txt")
+    plain = Document("The Norrland Trading Company said its profits rose.", "c.txt")
+    remote = KnowledgeGraph(endpoint=f"{server}/update")
+    remote.add_documents([shouting])
+    remote.add_documents([plain])
+    local = KnowledgeGraph(tmp_path / "local")
+    local.add_documents([plain, shouting])
+    query = (
+        "SELECT ?label WHERE { ?e a schema:Organization ; rdfs:label ?label . "
+        'FILTER(CONTAINS(LCASE(STR(?label)), "norrland")) }'
+    )
+    expected = [{"label": "Norrland Trading Company"}]
+    assert [dict(r) for r in remote.query(query)] == expected
+    assert [dict(r) for r in local.query(query)] == expected
+    assert len(remote.store) == len(local.store)
+
+
 def test_cli_build_and_query_through_the_endpoint(server: str) -> None:
     runner = CliRunner()
     built = runner.invoke(main, ["build", str(SAMPLE_DIR), "--endpoint", f"{server}/update", "-q"])
