@@ -116,24 +116,40 @@ class Rows(list[dict[str, Any]]):
         return pd.DataFrame(list(self), columns=self.columns)
 
 
+_INTEGERS = frozenset(str(t) for t in (XSD.integer, XSD.nonNegativeInteger, XSD.int, XSD.long))
+_FLOATS = frozenset({str(XSD.double), str(XSD.float)})
+_PLAIN = frozenset({str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+_DECIMAL, _BOOLEAN, _DATE = str(XSD.decimal), str(XSD.boolean), str(XSD.date)
+
+
 def python_value(term: Any) -> Any:
-    """A pyoxigraph term as a plain Python value: IRIs as str, typed literals converted."""
+    """A pyoxigraph term as a plain Python value: IRIs as str, typed literals converted.
+
+    >>> python_value(ox.Literal("3", datatype=ox.NamedNode(str(XSD.integer))))
+    3
+    >>> python_value(ox.Literal("2.50", datatype=ox.NamedNode(str(XSD.decimal))))
+    2.5
+    >>> python_value(ox.Literal("Gaza", language="en")), python_value(ox.NamedNode("https://a.b/c"))
+    ('Gaza', 'https://a.b/c')
+    """
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
         value = term.value
+        dt = term.datatype.value if term.datatype else ""
+        if dt in _PLAIN:  # most values of most rows: strings, said once per row and column
+            return value
         try:
-            if dt in {str(XSD.integer), str(XSD.nonNegativeInteger), str(XSD.int), str(XSD.long)}:
+            if dt in _INTEGERS:
                 return int(value)
-            if dt == str(XSD.decimal):
+            if dt == _DECIMAL:
                 number = Decimal(value)
                 return int(number) if number == number.to_integral_value() else float(number)
-            if dt in {str(XSD.double), str(XSD.float)}:
+            if dt in _FLOATS:
                 return float(value)
-            if dt == str(XSD.boolean):
+            if dt == _BOOLEAN:
                 return value in {"true", "1"}
-            if dt == str(XSD.date):
+            if dt == _DATE:
                 return date.fromisoformat(value)
         except ValueError:
             return value
@@ -165,7 +181,8 @@ def run(
         return bool(result)
     if isinstance(result, ox.QuerySolutions):
         columns = [v.value for v in result.variables]
-        rows = [{c: python_value(sol[c]) for c in columns} for sol in result]
+        indexed = list(enumerate(columns))  # a solution is read faster by position than by name
+        rows = [{c: python_value(sol[i]) for i, c in indexed} for sol in result]
         return Rows(rows, columns)
     return [(t.subject.value, t.predicate.value, python_value(t.object)) for t in result]
 
