@@ -137,7 +137,7 @@ def python_value(term: Any) -> Any:
     if isinstance(term, ox.Literal):
         value = term.value
         dt = term.datatype.value if term.datatype else ""
-        if dt in _PLAIN:  # most values of most rows: strings, said once per row and column
+        if dt in _PLAIN:  # strings: most values of most rows
             return value
         try:
             if dt in _INTEGERS:
