@@ -74,10 +74,8 @@ def to_ox(term: URIRef | Literal | BNode) -> Any:
     >>> to_ox(URIRef("https://example.org/a")), to_ox(Literal("2023-11-01", datatype=XSD.date))
     (<NamedNode value=https://example.org/a>, <Literal value=2023-11-01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>)
     """
-    if type(term) is URIRef:
-        return _named_node(str(term))  # a plain str key: URIRef.__eq__ is Python code
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return _named_node(str(term))  # a plain str key: URIRef.__eq__ is Python code
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if term.language:
