@@ -69,7 +69,7 @@ from kg.graph import KnowledgeGraph
 from kg.ingest import read_documents
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL, load_pipeline
-from kg.pipeline import BuildReport, nlp_text
+from kg.pipeline import WORKER_ENVIRONMENT, BuildReport, nlp_text
 from kg.store import GraphStore
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
@@ -406,6 +406,7 @@ def machine_facts() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "loadavg_start": os.getloadavg(),
+        "blas_threads_env": {k: os.environ.get(k) for k in WORKER_ENVIRONMENT},
     }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -709,6 +710,12 @@ def render(results: Results) -> str:
         f"available at start; load average at start {fmt_load(m.get('loadavg_start'))}, at end "
         f"{fmt_load(m.get('loadavg_end'))}; Python {m.get('python')}, spaCy {m.get('spacy')}"
     )
+    threads = m.get("blas_threads_env") or {}
+    add(
+        "BLAS/OpenMP threads of this process (the in-process baselines): "
+        + ", ".join(f"{k}={v if v is not None else 'default'}" for k, v in threads.items())
+        + "; kg's worker processes always start with one."
+    )
     busy = m.get("busy_processes_start") or []
     add("Other busy processes at start: " + ("; ".join(busy) if busy else "none (idle)") + ".")
     return "\n".join(out)
@@ -742,11 +749,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--rss-only", action="store_true", help="only the --full-rss build")
     parser.add_argument("--json", type=Path, help="write the results here too")
+    parser.add_argument(
+        "--default-blas-threads",
+        action="store_true",
+        help="leave this process's numpy/OpenBLAS with its default thread pool (one thread "
+        "per core): the in-process spaCy baselines then pay for it; kg's workers never do",
+    )
     return parser.parse_args(argv)
+
+
+def same_threads_as_the_workers(argv: Sequence[str] | None) -> None:
+    """Run again with kg's worker environment (one BLAS/OpenMP thread) unless this process
+    already has it: OpenBLAS reads it when numpy is loaded, and the in-process baselines
+    must parse under the same conditions as kg's worker processes."""
+    missing = {k: v for k, v in WORKER_ENVIRONMENT.items() if k not in os.environ}
+    if missing and argv is None:
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **missing})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if not args.default_blas_threads:
+        same_threads_as_the_workers(argv)
     corpus: Path = args.corpus
     if not corpus.exists():
         print(f"bench_build: {corpus}: no such corpus", file=sys.stderr)

@@ -120,6 +120,7 @@ def test_benchmark_runs_end_to_end_on_a_tiny_corpus(
         assert f"| {row} | " in printed, row
     assert "kg build --dask" not in printed
     assert "### Time per stage" in printed and "### Machine" in printed
+    assert "BLAS/OpenMP threads of this process" in printed
     assert printed.count(" PASS |") + printed.count(" FAIL |") == 4
 
     report = json.loads(out.read_text(encoding="utf-8"))

@@ -108,3 +108,25 @@ def test_a_local_dask_cluster_keeps_glibc_malloc_defaults_and_no_profiler() -> N
         cluster.close()
     # Dask's default MALLOC_TRIM_THRESHOLD_=65536 makes spaCy parse about a fifth slower.
     assert settings == [(None, False)]
+
+
+def report_thread_settings(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
+    """Runs in a worker process: its BLAS/OpenMP thread settings, one line per article."""
+    names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+    line = " ".join(f"{n}={os.environ.get(n)}" for n in names)
+    return [line for _ in batch], 0.0, 0.0
+
+
+@pytest.mark.slow
+def test_worker_processes_start_with_one_blas_thread_and_the_caller_keeps_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")  # the user's own setting wins
+    documents = [Document(f"Egypt opened the crossing on day {i}.", f"t{i}.txt") for i in range(3)]
+    batches = iter([documents[:2], documents[2:]])
+    stream = _extracted(batches, 2, DEFAULT_MODEL, task=report_thread_settings)
+    out = [r for results, _p, _e in stream for r in results]
+    assert out == ["OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=3"] * 3
+    assert "OMP_NUM_THREADS" not in os.environ and "OPENBLAS_NUM_THREADS" not in os.environ
