@@ -97,6 +97,9 @@ def _appositive_title(
 def nominal_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
     """Definite descriptions that refer back to one named thing: "the crossing" after
     "the Rafah crossing".  Only when exactly one earlier name in the article ends in that noun."""
+    from spacy.attrs import POS
+    from spacy.symbols import NOUN
+
     by_head: dict[str, list[Mention]] = {}
     out: list[Mention] = []
     named_starts = {m.start for m in named}
@@ -106,12 +109,15 @@ def nominal_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
         key=lambda m: m.end,
     )
     next_named = 0
-    for token in doc:
+    for i, pos in enumerate(doc.to_array(POS).tolist()):
+        if pos != NOUN:
+            continue  # a Token object is made only for nouns
+        token = doc[i]
         while next_named < len(pending) and pending[next_named].end <= token.idx:
             m = pending[next_named]
             by_head.setdefault(m.text.split()[-1].casefold(), []).append(m)
             next_named += 1
-        if token.pos_ != "NOUN" or token.lower_ in _GENERIC_HEADS:
+        if token.lower_ in _GENERIC_HEADS:
             continue
         dets = [c for c in token.lefts]
         if len(dets) != 1 or dets[0].lower_ != "the" or token.ent_type_:

@@ -94,12 +94,15 @@ class EventExtractor:
                 continue
             for tok in span:
                 mention_at.setdefault(tok.i, m)
-        triggers = {t.i: cls for t in doc if (cls := self._trigger_class(t, mention_at))}
+        triggers = self._triggers(doc, mention_at)
         ctx = _Context(doc, published, mention_at, triggers, quotes)
         ctx.mention_by_span = {(m.start, m.end): m for m in mentions}
         events: list[Event] = []
         by_trigger: dict[int, Event] = {}
-        for token in doc:
+        # In token order, the tokens that matter: triggers and the words of people's names.
+        people = (i for i, m in mention_at.items() if m.label == "PERSON")
+        for i in sorted({*triggers, *people}):
+            token = doc[i]
             person = mention_at.get(token.i)
             if (
                 person is not None
@@ -153,7 +156,24 @@ class EventExtractor:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             for tok in span or ():
                 mention_at.setdefault(tok.i, m)
-        return {t.i: cls for t in doc if (cls := self._trigger_class(t, mention_at))}
+        return self._triggers(doc, mention_at)
+
+    def _triggers(self, doc: Doc, mention_at: dict[int, Mention]) -> dict[int, str]:
+        """Token index -> event class, for the verbs and nouns outside mentions (read from
+        the document's arrays: a Token object is made only for those)."""
+        from spacy.attrs import POS
+        from spacy.symbols import NOUN, VERB
+
+        found: dict[int, str] = {}
+        wanted = (VERB, NOUN)
+        for i, pos in enumerate(doc.to_array(POS).tolist()):
+            if (
+                pos in wanted
+                and i not in mention_at
+                and (cls := self._trigger_class(doc[i], mention_at))
+            ):
+                found[i] = cls
+        return found
 
     def _trigger_class(self, token: Token, mention_at: dict[int, Mention]) -> str:
         lemma = token.lemma_.casefold()
