@@ -97,9 +97,6 @@ def _appositive_title(
 def nominal_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
     """Definite descriptions that refer back to one named thing: "the crossing" after
     "the Rafah crossing".  Only when exactly one earlier name in the article ends in that noun."""
-    from spacy.attrs import POS
-    from spacy.symbols import NOUN
-
     by_head: dict[str, list[Mention]] = {}
     out: list[Mention] = []
     named_starts = {m.start for m in named}
@@ -109,8 +106,9 @@ def nominal_mentions(doc: Doc, named: list[Mention]) -> list[Mention]:
         key=lambda m: m.end,
     )
     next_named = 0
-    for i, pos in enumerate(doc.to_array(POS).tolist()):
-        if pos != NOUN:
+    noun = doc.vocab.strings["NOUN"]  # its symbol id
+    for i, pos in enumerate(doc.to_array("POS").tolist()):
+        if pos != noun:
             continue  # a Token object is made only for nouns
         token = doc[i]
         while next_named < len(pending) and pending[next_named].end <= token.idx:

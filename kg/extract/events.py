@@ -161,12 +161,9 @@ class EventExtractor:
     def _triggers(self, doc: Doc, mention_at: dict[int, Mention]) -> dict[int, str]:
         """Token index -> event class, for the verbs and nouns outside mentions (read from
         the document's arrays: a Token object is made only for those)."""
-        from spacy.attrs import POS
-        from spacy.symbols import NOUN, VERB
-
         found: dict[int, str] = {}
-        wanted = (VERB, NOUN)
-        for i, pos in enumerate(doc.to_array(POS).tolist()):
+        wanted = (doc.vocab.strings["VERB"], doc.vocab.strings["NOUN"])  # their symbol ids
+        for i, pos in enumerate(doc.to_array("POS").tolist()):
             if (
                 pos in wanted
                 and i not in mention_at
