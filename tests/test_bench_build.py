@@ -96,6 +96,28 @@ def test_missing_corpus_exits_2(tmp_path: Path) -> None:
     assert bench.main(["--corpus", str(tmp_path / "none.jsonl"), "--skip-dask"]) == 2
 
 
+def test_the_benchmark_reruns_itself_with_the_workers_thread_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From the command line, the in-process baselines must parse with one BLAS thread like
+    kg's workers: the script executes itself again with those variables, once."""
+    calls: list[tuple[str, list[str], dict[str, str]]] = []
+    monkeypatch.setattr(bench.os, "execve", lambda *a: calls.append(a))
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    bench.same_threads_as_the_workers(None)
+    assert len(calls) == 1
+    executable, args, env = calls[0]
+    assert executable == sys.executable and args[0] == sys.executable
+    assert env["OMP_NUM_THREADS"] == "1" and env["OPENBLAS_NUM_THREADS"] == "1"
+    for name in bench.WORKER_ENVIRONMENT:  # already set: nothing to do
+        monkeypatch.setenv(name, "1")
+    bench.same_threads_as_the_workers(None)
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    bench.same_threads_as_the_workers([])  # called with arguments (tests): never re-executed
+    assert len(calls) == 1
+
+
 @pytest.mark.slow
 def test_benchmark_runs_end_to_end_on_a_tiny_corpus(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
