@@ -747,3 +747,34 @@ def test_surname_in_a_later_build_joins_the_person_of_an_earlier_build(tmp_path:
         ],
     )
     assert result.output.splitlines() == ["l", "Dara Quill"]
+
+
+def test_the_kg_command_parses_with_one_blas_thread_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`kg` sets the workers' thread variables for its own process before numpy is loaded
+    (a user's own value wins); a process that already loaded numpy is left alone."""
+    import os
+
+    from kg.cli import _one_blas_thread
+
+    script = (
+        "import os, sys\n"
+        "from kg.cli import _one_blas_thread\n"
+        "assert 'numpy' not in sys.modules\n"
+        "_one_blas_thread()\n"
+        "import numpy\n"
+        "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'],"
+        " os.environ['MKL_NUM_THREADS'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    env["MKL_NUM_THREADS"] = "4"
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["1", "1", "4"]
+    import numpy  # noqa: F401 - as in any process that has parsed already
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    _one_blas_thread()
+    assert "OMP_NUM_THREADS" not in os.environ
