@@ -95,6 +95,20 @@ class Page:
         )
         return float(point[0]), float(point[1])
 
+    def hover_tooltip(self, node_id: str, attempts: int = 10) -> Any:
+        """Hover node ``node_id`` until vis-network shows its tooltip.  The view may still be
+        moving (a search focuses the node it found with an animation; on a busy machine it
+        ends late), so the node's point is taken again on each try."""
+        for _ in range(attempts):
+            x, y = self.node_point(node_id)
+            self.page.mouse.move(x + 60, y + 60)  # off the node, then onto it
+            self.page.mouse.move(x, y)
+            try:
+                return self.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=1000)
+            except playwright_api.TimeoutError:
+                continue
+        raise AssertionError(f"no tooltip on node {node_id!r} after {attempts} tries")
+
     def close(self) -> None:
         self.context.close()
 
@@ -232,10 +246,7 @@ def test_injected_markup_stays_text_everywhere(page: Page) -> None:
     assert f"Evil {XSS} crossed at Rafah." in p.inner_text("#kg-panel")
     assert f"crossed {XSS}" in p.locator("#kg-relation-list").inner_text()
     assert f"{EVIL_TITLE} (2023-11-03)" in p.locator("#kg-article").inner_text()
-    x, y = page.node_point("q")
-    p.mouse.move(x, y)
-    tooltip = p.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
-    assert tooltip is not None
+    tooltip = page.hover_tooltip("q")
     assert f"Qatar mediated {XSS}." in tooltip.inner_text()
     assert "Talks resume · 2023-11-01 · Harbour Line" in tooltip.inner_text()
     # nothing ran and no element was made from article text
