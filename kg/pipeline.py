@@ -133,7 +133,7 @@ WORKER_ENVIRONMENT: dict[str, str] = {
 
 A worker already has a core of its own; numpy's OpenBLAS otherwise starts a thread per core in
 every process, and on two cores the extra threads cost the parse about a tenth (1,000 Reuters
-articles: ``--workers 2`` 18.7 s -> 16.7 s, the workers' CPU 33.5 -> 29.6 s; ``--workers 1``
+articles: ``--workers 2`` 18.7 s -> 16.6 s, the workers' CPU 33.5 -> 29.5 s; ``--workers 1``
 30.4 s -> 27.6 s).  OpenBLAS reads them when it is loaded, so they must be in the environment
 the process starts with (limiting the threads later, with threadpoolctl, measured no gain).
 Dask's nanny sets the same three for its workers."""
