@@ -60,6 +60,7 @@ def _offset(n: int) -> Literal:
     return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """A readable, IRI-safe slug: lower case, hyphens, any script kept and percent-encoded.
 
