@@ -18,26 +18,60 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _rdf
 
+from kg import vocab as _vocab
 from kg.lexicon import Lexicon
 from kg.model import Entity, Event, Extraction, Relation, Resolution
-from kg.vocab import (
-    ACTOR_ROLES,
-    ENTITY_CLASSES,
-    ITSRDF,
-    KG,
-    KG_TERMS,
-    MODALITIES,
-    NIF,
-    PROV,
-    RELATION_PROPERTIES,
-    SCHEMA,
-    SEM,
-    WD,
+from kg.vocab import ACTOR_ROLES, ENTITY_CLASSES, MODALITIES, RELATION_PROPERTIES
+
+
+class _Terms:
+    """An rdflib namespace whose terms are made once: rdflib builds a new URIRef (and checks
+    it) on every attribute access, and the mapper names the same few dozen predicates and
+    classes for every mention, event and claim.
+
+    >>> RDF.type is RDF.type, KG_TERMS["Opening"] is KG_TERMS["Opening"]
+    (True, True)
+    """
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term: URIRef = getattr(self._namespace, name)
+        setattr(self, name, term)  # found as a plain attribute from now on
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._namespace[name]
+        return term
+
+
+OWL, RDF, RDFS, SKOS, XSD = (
+    _Terms(n) for n in (_rdf.OWL, _rdf.RDF, _rdf.RDFS, _rdf.SKOS, _rdf.XSD)
+)
+ITSRDF, KG, KG_TERMS, NIF, PROV, SCHEMA, SEM, WD = (
+    _Terms(n)
+    for n in (
+        _vocab.ITSRDF,
+        _vocab.KG,
+        _vocab.KG_TERMS,
+        _vocab.NIF,
+        _vocab.PROV,
+        _vocab.SCHEMA,
+        _vocab.SEM,
+        _vocab.WD,
+    )
 )
 
 # Roles that identify a real-world event (Mapper.same_event): what it happened to, else who did it.
@@ -58,6 +92,19 @@ _ANCHOR_OF = NIF.anchorOf
 def _offset(n: int) -> Literal:
     """A NIF offset literal (rdflib's Literal constructor is slow; offsets recur)."""
     return Literal(n, datatype=XSD.nonNegativeInteger)
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)  # typed: True and 1 are one key otherwise
+def _plain(value: str | bool) -> Literal:
+    """A plain string or boolean literal, made once per value (mention types, qualifiers,
+    the words of names recur in every article)."""
+    return Literal(value)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _decimal_literal(value: float) -> Literal:
+    """A confidence or a count as an xsd:decimal literal (kg's confidences are a few values)."""
+    return Literal(_decimal(value), datatype=XSD.decimal)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -225,7 +272,7 @@ class Mapper:
             yield q(node, _REFERENCE_CONTEXT, ctx)
             yield q(node, _BEGIN, _offset(start))
             yield q(node, _END, _offset(end))
-            yield q(node, _ANCHOR_OF, Literal(document.text[start:end]))
+            yield q(node, _ANCHOR_OF, _plain(document.text[start:end]))
 
         entity_of = {key: self.entity_iri(resolution.entities[k]) for key, k in table.items()}
         # entities that can identify a real-world event: not unnamed groups (they belong to
@@ -245,12 +292,10 @@ class Mapper:
             confidence = resolution.mention_confidence(doc_id, m.key)
             if confidence:
                 # how sure kg is that this mention names the Wikidata item (ITS 2.0)
-                yield q(
-                    node, ITSRDF.taConfidence, Literal(_decimal(confidence), datatype=XSD.decimal)
-                )
-            yield q(node, KG.mentionType, Literal(m.label))
+                yield q(node, ITSRDF.taConfidence, _decimal_literal(confidence))
+            yield q(node, KG.mentionType, _plain(m.label))
             if m.nominal:
-                yield q(node, KG.nominal, Literal(True))
+                yield q(node, KG.nominal, _plain(True))
             for title in m.titles:
                 yield q(target, SCHEMA.jobTitle, _en(title))
             if m.affiliation and m.affiliation in entity_of:
@@ -276,9 +321,9 @@ class Mapper:
         for claim in extraction.claims:
             node = iris.claim(doc_id, claim.start)
             yield q(node, RDF.type, KG.QuantityClaim)
-            yield q(node, KG.value, Literal(_decimal(claim.value), datatype=XSD.decimal))
-            yield q(node, KG.approximate, Literal(claim.approximate))
-            yield q(node, KG.qualifier, Literal(claim.qualifier))
+            yield q(node, KG.value, _decimal_literal(claim.value))
+            yield q(node, KG.approximate, _plain(claim.approximate))
+            yield q(node, KG.qualifier, _plain(claim.qualifier))
             yield q(node, KG.counts, _en(claim.counted))
             if claim.predicate:
                 yield q(node, KG.predicate, _en(claim.predicate))
@@ -358,9 +403,9 @@ class Mapper:
         yield q(node, KG.trigger, iris.span(doc_id, event.trigger_start, event.trigger_end))
         yield q(node, KG.evidence, iris.span(doc_id, *event.sentence))
         evidence.add(event.sentence)
-        yield q(node, KG.negated, Literal(event.negated))
+        yield q(node, KG.negated, _plain(event.negated))
         yield q(node, KG.modality, MODALITIES[event.modality])
-        yield q(node, KG.confidence, Literal(_decimal(event.confidence), datatype=XSD.decimal))
+        yield q(node, KG.confidence, _decimal_literal(event.confidence))
         yield q(node, PROV.wasDerivedFrom, iris.doc(doc_id))
         if event.time is not None:
             yield q(node, KG.timeExpression, _en(event.time.text))
@@ -461,7 +506,7 @@ class Mapper:
         yield q(node, KG.objectMention, iris.span(doc_id, *relation.tail))
         if relation.role:
             yield q(node, KG.roleName, _en(relation.role))
-        yield q(node, KG.confidence, Literal(_decimal(relation.confidence), datatype=XSD.decimal))
+        yield q(node, KG.confidence, _decimal_literal(relation.confidence))
         start, end = relation.evidence_span
         if start < end:
             yield from phrase(start, end)
