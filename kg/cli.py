@@ -22,7 +22,7 @@ import click
 from kg.errors import InputError, KGError, ModelError, QueryError, StoreError
 from kg.graph import DEFAULT_STORE, KnowledgeGraph, write_atomically
 from kg.nlp import DEFAULT_MODEL
-from kg.pipeline import BuildReport
+from kg.pipeline import BuildReport, unset_worker_environment
 from kg.query import Rows, get_named, named_queries, run, run_with_timeout
 from kg.vocab import DEFAULT_BASE
 
@@ -115,11 +115,8 @@ def _one_blas_thread() -> None:
     numpy's default of one OpenBLAS thread per core.  OpenBLAS reads them when numpy is
     loaded, which the ``kg`` command does only after this (in-process callers that already
     loaded numpy keep theirs)."""
-    from kg.pipeline import WORKER_ENVIRONMENT
-
     if "numpy" not in sys.modules:
-        for name, value in WORKER_ENVIRONMENT.items():
-            os.environ.setdefault(name, value)
+        os.environ.update(unset_worker_environment())
 
 
 @main.command()

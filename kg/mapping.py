@@ -82,11 +82,6 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]
 SOFTWARE = "kg 0.1.0"
 
-# Terms written for every mention, made once (a Namespace attribute makes a new URIRef per use).
-_TYPE, _PHRASE = RDF.type, NIF.Phrase
-_REFERENCE_CONTEXT, _BEGIN, _END = NIF.referenceContext, NIF.beginIndex, NIF.endIndex
-_ANCHOR_OF = NIF.anchorOf
-
 
 @functools.lru_cache(maxsize=1 << 16)
 def _offset(n: int) -> Literal:
@@ -266,13 +261,13 @@ class Mapper:
         for start, end, reason in document.ignored:
             yield q(ctx, KG.ignoredSpan, Literal(f"{start},{end} {reason}"))
 
-        def phrase(start: int, end: int, cls: URIRef = _PHRASE) -> Iterator[Quad]:
+        def phrase(start: int, end: int, cls: URIRef = NIF.Phrase) -> Iterator[Quad]:
             node = iris.span(doc_id, start, end)
-            yield q(node, _TYPE, cls)
-            yield q(node, _REFERENCE_CONTEXT, ctx)
-            yield q(node, _BEGIN, _offset(start))
-            yield q(node, _END, _offset(end))
-            yield q(node, _ANCHOR_OF, _plain(document.text[start:end]))
+            yield q(node, RDF.type, cls)
+            yield q(node, NIF.referenceContext, ctx)
+            yield q(node, NIF.beginIndex, _offset(start))
+            yield q(node, NIF.endIndex, _offset(end))
+            yield q(node, NIF.anchorOf, _plain(document.text[start:end]))
 
         entity_of = {key: self.entity_iri(resolution.entities[k]) for key, k in table.items()}
         # entities that can identify a real-world event: not unnamed groups (they belong to

@@ -139,11 +139,17 @@ the process starts with (limiting the threads later, with threadpoolctl, measure
 Dask's nanny sets the same three for its workers."""
 
 
+def unset_worker_environment() -> dict[str, str]:
+    """The variables of :data:`WORKER_ENVIRONMENT` this process's environment does not set
+    (a user's own value always wins)."""
+    return {k: v for k, v in WORKER_ENVIRONMENT.items() if k not in os.environ}
+
+
 class _WorkerProcess(multiprocessing.context.SpawnProcess):
     """A spawned worker that starts with :data:`WORKER_ENVIRONMENT`."""
 
     def start(self) -> None:
-        added = {k: v for k, v in WORKER_ENVIRONMENT.items() if k not in os.environ}
+        added = unset_worker_environment()
         os.environ.update(added)  # the child copies the environment when it is spawned
         try:
             super().start()

@@ -69,7 +69,7 @@ from kg.graph import KnowledgeGraph
 from kg.ingest import read_documents
 from kg.model import Document
 from kg.nlp import DEFAULT_MODEL, load_pipeline
-from kg.pipeline import WORKER_ENVIRONMENT, BuildReport, nlp_text
+from kg.pipeline import WORKER_ENVIRONMENT, BuildReport, nlp_text, unset_worker_environment
 from kg.store import GraphStore
 
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
@@ -762,7 +762,7 @@ def same_threads_as_the_workers(argv: Sequence[str] | None) -> None:
     """Run again with kg's worker environment (one BLAS/OpenMP thread) unless this process
     already has it: OpenBLAS reads it when numpy is loaded, and the in-process baselines
     must parse under the same conditions as kg's worker processes."""
-    missing = {k: v for k, v in WORKER_ENVIRONMENT.items() if k not in os.environ}
+    missing = unset_worker_environment()
     if missing and argv is None:
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, **missing})
 
