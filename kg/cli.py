@@ -24,6 +24,7 @@ from kg.graph import DEFAULT_STORE, KnowledgeGraph, write_atomically
 from kg.nlp import DEFAULT_MODEL
 from kg.pipeline import BuildReport, unset_worker_environment
 from kg.query import Rows, get_named, named_queries, run, run_with_timeout
+from kg.store import paginate
 from kg.vocab import DEFAULT_BASE
 
 EXIT_PROBLEMS, EXIT_USAGE, EXIT_STORE, EXIT_MODEL, EXIT_INTERNAL = 1, 2, 3, 4, 70
@@ -305,6 +306,19 @@ def _print_rows(rows: Rows, fmt: str) -> None:
     show_default=True,
     help="Stop a query on the store folder after this many seconds.",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="One page: at most this many rows of a SELECT (default: all rows).",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Skip this many rows first (with --limit: the next page).",
+)
 @endpoint_option
 @query_endpoint_option
 @handle_errors
@@ -318,6 +332,8 @@ def query(
     fmt: str,
     query_file: Path | None,
     timeout: float,
+    limit: int | None,
+    offset: int,
     endpoint: str | None,
     query_endpoint: str | None,
 ) -> None:
@@ -352,6 +368,7 @@ def query(
         raise QueryError("give a SPARQL query, --file FILE, --named NAME or --list")
     if params and not named:
         bindings = {k: _adhoc_value(v) for k, v in _parse_params(params).items()}
+    text = paginate(text, limit, offset)
     if endpoint is None:
         result = run_with_timeout(store_dir, text, bindings, timeout, labels)
     else:
@@ -362,6 +379,8 @@ def query(
         sys.exit(0 if result else EXIT_PROBLEMS)
     if isinstance(result, Rows):
         _print_rows(result, fmt)
+        if limit and len(result) == limit:
+            _err(f"more rows may follow: the next page is --offset {offset + limit}")
     else:
         for s, p, o in result:
             click.echo(f"{s}\t{p}\t{o}")

@@ -22,7 +22,7 @@ from kg.nlp import DEFAULT_MODEL
 from kg.pipeline import BATCH_SIZE, BuildReport, BuildSettings, build
 from kg.query import NamedQuery, Rows, get_named, named_queries, run
 from kg.remote import RemoteStore
-from kg.store import GraphStore
+from kg.store import GraphStore, paginate
 from kg.vocab import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -210,19 +210,31 @@ class KnowledgeGraph:
         return found
 
     # ------------------------------------------------------------------ querying
-    def query(self, sparql: str, **bindings: Any) -> Any:
+    def query(
+        self, sparql: str, /, *, limit: int | None = None, offset: int = 0, **bindings: Any
+    ) -> Any:
         """Run SPARQL over all graphs. Keyword arguments bind variables safely
         (``kg.query("SELECT ?e WHERE { ?e rdfs:label ?name }", name=Literal("Egypt", lang="en"))``).
-        SELECT gives a list of dict rows, ASK a bool, CONSTRUCT a list of triples."""
-        return run(self.store, sparql, bindings)
+        SELECT gives a list of dict rows, ASK a bool, CONSTRUCT a list of triples.
+        ``limit`` and ``offset`` take one page of a SELECT (see :func:`kg.store.paginate`)."""
+        return run(self.store, paginate(sparql, limit, offset), bindings)
 
     def named_query(
-        self, query_name: str, /, queries_dir: str | Path | None = None, **params: str
+        self,
+        query_name: str,
+        /,
+        queries_dir: str | Path | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        **params: str,
     ) -> Rows:
-        """Run a named query (see :meth:`named_queries`) with string parameters."""
+        """Run a named query (see :meth:`named_queries`) with string parameters; ``limit``
+        and ``offset`` take one page of its rows (``offset=100, limit=100``: rows 101-200)."""
         extra = [Path(queries_dir)] if queries_dir else None
         query = get_named(query_name, extra)
-        result = run(self.store, query.sparql, query.bind(params), labels=query.labels)
+        sparql = paginate(query.sparql, limit, offset)
+        result = run(self.store, sparql, query.bind(params), labels=query.labels)
         assert isinstance(result, Rows)
         return result
 

@@ -275,6 +275,44 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
     return bind_values(sparql, late) if late else sparql
 
 
+def paginate(sparql: str, limit: int | None, offset: int = 0) -> str:
+    """The SELECT query with ``LIMIT limit OFFSET offset`` added to its outer query: one page.
+
+    The clauses go after the outer WHERE group and its solution modifiers (GROUP BY, HAVING,
+    ORDER BY), before a trailing ``VALUES`` block; a query's own outer LIMIT or OFFSET is an
+    error (say which page in one place).  A page of an ordered query is stable: the same
+    ``offset`` gives the same rows while the store is unchanged.
+
+    >>> print(paginate("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s # LIMIT 5", 10, 20))
+    SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 20 # LIMIT 5
+    >>> print(paginate("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } }", 2))
+    SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } } LIMIT 2
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError("--limit and --offset must be 0 or more")
+    if limit is None and not offset:
+        return sparql
+    masked = _blank_comments_and_strings(sparql)
+    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+    if form is None or form[1].upper() != "SELECT":
+        raise QueryError("a page (--limit, --offset) can only be taken of a SELECT query")
+    where = re.compile(r"\bWHERE\s*\{|\{", re.I).search(masked, form.end())
+    if where is None:
+        raise QueryError("cannot take a page: the query has no WHERE clause")
+    close = _closing_brace(masked, where.end() - 1)
+    tail = masked[close + 1 :]
+    if re.search(r"\b(LIMIT|OFFSET)\b", tail, re.I):
+        raise QueryError("the query has its own LIMIT or OFFSET: drop it or drop --limit/--offset")
+    values = re.search(r"\bVALUES\b", tail, re.I)
+    # before a trailing VALUES block, else after the last token (a last-line comment stays last)
+    body = tail[: values.start()] if values else tail
+    end = close + 1 + len(body.rstrip())
+    page = (f" LIMIT {limit}" if limit is not None else "") + (
+        f" OFFSET {offset}" if offset else ""
+    )
+    return f"{sparql[:end]}{page}{sparql[end:]}"
+
+
 def _narrowed_values(
     sparql: str,
     masked: str,
@@ -672,4 +710,13 @@ class GraphStore(Lookups):
         del self._store
 
 
-__all__ = ["EXPORT_FORMATS", "PREFIXES", "GraphStore", "bind", "bind_values", "from_ox", "to_ox"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "PREFIXES",
+    "GraphStore",
+    "bind",
+    "bind_values",
+    "from_ox",
+    "paginate",
+    "to_ox",
+]

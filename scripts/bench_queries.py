@@ -11,7 +11,7 @@ in-memory store, none over 100 ms.
 Usage::
 
     .venv/bin/python scripts/bench_queries.py --store /tmp/bench-store [--limit N]
-        [--min-triples 1000000] [--repeat 5] [--rdflib-timeout 120] [--json out.json]
+        [--min-triples 1000000] [--repeat 5] [--rdflib-timeout 120] [--page N] [--json out.json]
 
 When ``--store`` is not a kg store yet it is built first from ``--corpus`` (JSON Lines in the
 Reuters layout: ``newid, date, title, body``; or any file or folder ``kg build`` reads), in
@@ -23,6 +23,8 @@ the store (or ``--param NAME=VALUE``), bound with :func:`kg.store.bind`; rdflib 
 the ``PREFIX`` lines of :data:`kg.store.PREFIXES` in front.  Optional parameters stay unbound,
 which is the widest form of each query; a query with optional parameters is also run with
 each bound to the most frequent value of its own widest result (the heaviest narrowed use).
+With ``--page N`` each query's widest form is also timed as its first page of N rows, the
+clauses added by :func:`kg.store.paginate` as ``kg query --limit N`` does.
 Each engine runs in a subprocess of its own: Oxigraph
 opens the kg store and runs the text through ``kg.query.run`` (rows become Python values),
 rdflib parses a N-Quads dump of the store into ``rdflib.Dataset(default_union=True)`` and
@@ -636,6 +638,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--load-timeout", type=float, default=1800.0, metavar="S")
     parser.add_argument("--query", action="append", default=[], help="only this named query")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument(
+        "--page",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also time the first N rows of each query (kg query --limit N)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--worker", nargs=2, default=None, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -742,7 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from kg.errors import KGError
     from kg.query import named_queries
-    from kg.store import GraphStore
+    from kg.store import GraphStore, paginate
 
     overrides = dict(p.split("=", 1) for p in args.param if "=" in p)
     report: dict[str, Any] = {
@@ -776,6 +785,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for label, (name, values) in narrowed_forms(store, queries, params).items():
                 params[label] = values
                 texts[label] = query_text(queries[name], values)
+            if args.page:
+                for name in queries:  # the first page of each widest form, as `kg query --limit`
+                    label = f"{name} (first {args.page} rows)"
+                    params[label] = params[name]
+                    texts[label] = paginate(texts[name], args.page)
             started = time.perf_counter()
             nquads.write_bytes(store.dump("nquads"))
             dump_s = time.perf_counter() - started

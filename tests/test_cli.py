@@ -415,6 +415,48 @@ def test_query_with_param_from_command_line(sample_store: Path) -> None:
 
 
 @pytest.mark.slow
+def test_query_pages_with_limit_and_offset(sample_store: Path) -> None:
+    def rows(*extra: str) -> tuple[list[dict[str, object]], str]:
+        result = invoke(
+            "query", "--store", sample_store, "--named", "entities", "--format", "json", *extra
+        )
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout), result.stderr
+
+    every, note = rows()
+    assert len(every) > 6 and "more rows" not in note
+    first, note = rows("--limit", "3")
+    assert first == every[:3]
+    assert "the next page is --offset 3" in note
+    second, note = rows("--limit", "3", "--offset", "3")
+    assert second == every[3:6] and "--offset 6" in note
+    rest, note = rows("--offset", "6")
+    assert rest == every[6:] and "more rows" not in note
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["SELECT ?s WHERE { ?s ?p ?o } LIMIT 2", "--limit", "1"], ["own LIMIT", "--limit"]),
+        (["ASK { ?s ?p ?o }", "--limit", "1"], ["SELECT", "--limit"]),
+    ],
+    ids=["own-limit", "not-select"],
+)
+def test_query_page_errors(sample_store: Path, args: list[str], names: list[str]) -> None:
+    result = invoke("query", "--store", sample_store, *args)
+    assert result.exit_code == 2
+    assert_one_clear_line(result.stderr, *names)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("option", "value"), [("--limit", "-1"), ("--offset", "x")])
+def test_query_page_option_values_checked(sample_store: Path, option: str, value: str) -> None:
+    result = invoke("query", "--store", sample_store, "SELECT ?s WHERE { ?s ?p ?o }", option, value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}'" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.slow
 def test_query_adhoc_params(sample_store: Path) -> None:
     qatar = "https://w3id.org/kg-news/id/entity/Q846"
     by_name = invoke(

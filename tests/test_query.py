@@ -280,6 +280,22 @@ def test_every_named_query_runs_with_documented_columns(graph: KnowledgeGraph, n
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("name", SHIPPED)
+def test_pages_of_every_named_query_tile_its_rows(graph: KnowledgeGraph, name: str) -> None:
+    nq = get_named(name)
+    params = {p.name: REQUIRED_VALUES[p.name] for p in nq.params if p.required}
+    every = graph.named_query(name, **params)
+    size = max(1, len(every) // 3)
+    pages = [
+        graph.named_query(name, limit=size, offset=offset, **params)
+        for offset in range(0, len(every) + size, size)
+    ]
+    assert all(len(page) <= size for page in pages) and pages[-1] == []
+    assert [row for page in pages for row in page] == list(every)
+    assert all(page.columns == every.columns for page in pages)
+
+
+@pytest.mark.slow
 def test_real_events_count_the_articles_reporting_one_event(graph: KnowledgeGraph) -> None:
     """The sample corpus reports the opening of the crossing on 1 November in two articles
     from two publishers: one real-world event, two independent sources."""

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from kg.errors import KGError, QueryError, StoreError
-from kg.store import EXPORT_FORMATS, GraphStore, bind, bind_values, from_ox, to_ox
+from kg.store import EXPORT_FORMATS, GraphStore, bind, bind_values, from_ox, paginate, to_ox
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated.*:DeprecationWarning")
 
@@ -454,3 +454,73 @@ def test_sample_store_dumps_round_trip(sample_store: Path) -> None:
         assert len(copy) == n
     finally:
         s.close()
+
+
+# --------------------------------------------------------------------------- paginate
+
+
+@pytest.mark.parametrize(
+    ("query", "limit", "offset", "expected"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", 5, 0, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"),
+        ("SELECT ?s { ?s ?p ?o }\n", None, 7, "SELECT ?s { ?s ?p ?o } OFFSET 7\n"),
+        (
+            "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ORDER BY DESC(?n)",
+            2,
+            4,
+            "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s ORDER BY DESC(?n)"
+            " LIMIT 2 OFFSET 4",
+        ),
+        (
+            "SELECT ?s WHERE { ?s ?p ?o } VALUES ?s { <x:a> }",
+            1,
+            0,
+            "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 VALUES ?s { <x:a> }",
+        ),
+        (  # a sub-SELECT's own LIMIT, braces and keywords in strings and comments are not the outer query's
+            'PREFIX x: <x:{>\nSELECT ?s WHERE { { SELECT ?s { ?s ?p "} LIMIT 1" } LIMIT 9 } }'
+            " # LIMIT 3 }",
+            3,
+            0,
+            'PREFIX x: <x:{>\nSELECT ?s WHERE { { SELECT ?s { ?s ?p "} LIMIT 1" } LIMIT 9 } }'
+            " LIMIT 3 # LIMIT 3 }",
+        ),
+        ("SELECT ?s WHERE { ?s ?p ?o }", None, 0, "SELECT ?s WHERE { ?s ?p ?o }"),
+    ],
+)
+def test_paginate_adds_the_page_to_the_outer_query(
+    query: str, limit: int | None, offset: int, expected: str
+) -> None:
+    assert paginate(query, limit, offset) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "limit", "offset", "message"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 10", 5, 0, "its own LIMIT or OFFSET"),
+        ("SELECT ?s WHERE { ?s ?p ?o } OFFSET 10", 5, 0, "its own LIMIT or OFFSET"),
+        ("ASK { ?s ?p ?o }", 5, 0, "only be taken of a SELECT"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", 5, 0, "only be taken of a SELECT"),
+        ("SELECT ?s WHERE { ?s ?p ?o }", -1, 0, "0 or more"),
+        ("SELECT ?s WHERE { ?s ?p ?o }", 1, -1, "0 or more"),
+    ],
+)
+def test_paginate_refuses_what_it_cannot_page(
+    query: str, limit: int, offset: int, message: str
+) -> None:
+    with pytest.raises(QueryError, match=message):
+        paginate(query, limit, offset)
+
+
+def test_pages_of_an_ordered_query_tile_its_rows() -> None:
+    store = GraphStore.memory()
+    ex = Namespace("https://example.org/")
+    store.add_quads((ex[f"s{i:02d}"], RDFS.label, Literal(f"n{i % 7}"), ex.g) for i in range(23))
+    query = "SELECT ?s ?l WHERE { ?s rdfs:label ?l } ORDER BY ?l ?s"
+    every = [tuple(map(str, row)) for row in store.query(query)]
+    pages = [
+        [tuple(map(str, row)) for row in store.query(paginate(query, 5, offset))]
+        for offset in range(0, 25, 5)
+    ]
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
+    assert [row for page in pages for row in page] == every
