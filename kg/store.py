@@ -280,8 +280,8 @@ def paginate(sparql: str, limit: int | None, offset: int = 0) -> str:
 
     The clauses go after the outer WHERE group and its solution modifiers (GROUP BY, HAVING,
     ORDER BY), before a trailing ``VALUES`` block; a query's own outer LIMIT or OFFSET is an
-    error (say which page in one place).  A page of an ordered query is stable: the same
-    ``offset`` gives the same rows while the store is unchanged.
+    error (say which page in one place).  Pages tile the rows when the query's ORDER BY sets
+    an order for every row.
 
     >>> print(paginate("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s # LIMIT 5", 10, 20))
     SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 20 # LIMIT 5
@@ -296,7 +296,9 @@ def paginate(sparql: str, limit: int | None, offset: int = 0) -> str:
     form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
     if form is None or form[1].upper() != "SELECT":
         raise QueryError("a page (--limit, --offset) can only be taken of a SELECT query")
-    where = re.compile(r"\bWHERE\s*\{|\{", re.I).search(masked, form.end())
+    # the WHERE keyword first: a projection may hold braces of its own (``EXISTS { }``)
+    where = re.compile(r"\bWHERE\s*\{", re.I).search(masked, form.end())
+    where = where or re.compile(r"\{").search(masked, form.end())
     if where is None:
         raise QueryError("cannot take a page: the query has no WHERE clause")
     close = _closing_brace(masked, where.end() - 1)

@@ -486,6 +486,13 @@ def test_sample_store_dumps_round_trip(sample_store: Path) -> None:
             " LIMIT 3 # LIMIT 3 }",
         ),
         ("SELECT ?s WHERE { ?s ?p ?o }", None, 0, "SELECT ?s WHERE { ?s ?p ?o }"),
+        (
+            "SELECT ?s (EXISTS { ?s ?q ?r } AS ?x) WHERE { { SELECT ?s { ?s ?p ?o } LIMIT 9 } }",
+            1,
+            0,
+            "SELECT ?s (EXISTS { ?s ?q ?r } AS ?x) WHERE { { SELECT ?s { ?s ?p ?o } LIMIT 9 } }"
+            " LIMIT 1",
+        ),
     ],
 )
 def test_paginate_adds_the_page_to_the_outer_query(
