@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,51 @@ def test_render_exports_the_projection_for_gephi(tmp_path: Path, fmt: str) -> No
     assert back.number_of_edges() == projection.number_of_edges()
     labels = {d["label"] for _, d in back.nodes(data=True)}
     assert "Qatar" in labels
+
+
+# --------------------------------------------------------------------------- the README's example
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+_TIMING = re.compile(r"\d+(\.\d+)? s\b|words/s")
+
+
+def readme_api_example() -> str:
+    """The README's Python API block (the ```python block that makes a KnowledgeGraph)."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    found = [b for b in blocks if "KnowledgeGraph(" in b and "named_query(" in b]
+    assert len(found) == 1, "README.md should hold one Python API example"
+    return found[0]
+
+
+def expected_output(code: str) -> list[str]:
+    """What the example says it prints: the comment after a ``print(...)`` on its line, and
+    comment lines right after a print or a loop body (one per printed line); lines with
+    timings are left out."""
+    expected: list[str] = []
+    after_output = False
+    for line in code.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("# ") and after_output:
+            expected.append(stripped[2:])
+            continue
+        code_part, _, comment = line.partition("  # ")
+        printing = code_part.lstrip().startswith("print(")
+        if printing and comment:
+            expected.append(comment.strip())
+        after_output = (printing and not comment) or line.startswith((" ", "\t"))
+    return [e for e in expected if not _TIMING.search(e)]
+
+
+@pytest.mark.slow
+def test_readme_python_example_prints_what_it_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = readme_api_example().replace('"/tmp/graph.html"', repr(str(tmp_path / "graph.html")))
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])  # kg/data/sample is a relative path
+    exec(compile(code, str(README), "exec"), {"__name__": "readme_example"})
+    printed = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    expected = expected_output(code)
+    assert len(expected) >= 8
+    missing = [e for e in expected if e not in printed]
+    assert not missing, f"README example no longer prints {missing}; it prints {printed}"
+    assert (tmp_path / "graph.html").is_file()
