@@ -281,7 +281,7 @@ def paginate(sparql: str, limit: int | None, offset: int = 0) -> str:
     The clauses go after the outer WHERE group and its solution modifiers (GROUP BY, HAVING,
     ORDER BY), before a trailing ``VALUES`` block; a query's own outer LIMIT or OFFSET is an
     error (say which page in one place).  Pages tile the rows when the query's ORDER BY sets
-    an order for every row.
+    an order for every row (the shipped named queries end theirs on the rows' IRIs).
 
     >>> print(paginate("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s # LIMIT 5", 10, 20))
     SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 10 OFFSET 20 # LIMIT 5
