@@ -151,3 +151,31 @@ def test_sources_per_event_scans_every_subject_role_of_the_ontology() -> None:
 def test_missing_store_without_corpus_exits_2(tmp_path: Path) -> None:
     code = bench.main(["--store", str(tmp_path / "s"), "--corpus", str(tmp_path / "none.jsonl")])
     assert code == 2
+
+
+@pytest.mark.slow
+def test_page_times_the_first_rows_of_each_widest_query(tmp_path: Path, sample_store: Path) -> None:
+    store, out = tmp_path / "store", tmp_path / "bench.json"
+    shutil.copytree(sample_store, store)
+    code = bench.main(
+        [
+            "--store",
+            str(store),
+            "--query",
+            "entities",
+            "--repeat",
+            "1",
+            "--page",
+            "3",
+            "--rdflib-timeout",
+            "20",
+            "--json",
+            str(out),
+        ]
+    )
+    assert code == 0
+    by_name = {q["name"]: q for q in json.loads(out.read_text(encoding="utf-8"))["queries"]}
+    page = by_name["entities (first 3 rows)"]
+    assert page["sparql"].rstrip().endswith("LIMIT 3")
+    assert page["oxigraph"]["rows"] == 3 == page["rdflib"]["rows"]
+    assert by_name["entities"]["oxigraph"]["rows"] > 3
