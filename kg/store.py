@@ -186,6 +186,34 @@ def insert_data(quads: Iterable[Quad]) -> str:
     return "INSERT DATA { " + "\n".join(p for p in parts if p) + "\n}"
 
 
+def _outer_group(masked: str) -> tuple[str, int]:
+    """The query's form (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``; "" if none) and where
+    the ``{`` of its outer WHERE group is in ``masked`` (-1: none).
+
+    The WHERE keyword is optional, so the group is the first ``{`` after the form outside
+    parentheses (a projection's ``EXISTS { }`` is inside them), after a CONSTRUCT's template.
+
+    >>> _outer_group("SELECT ?s { { SELECT ?s WHERE { ?s ?p ?o } } }")
+    ('SELECT', 10)
+    >>> _outer_group("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    ('CONSTRUCT', 29)
+    """
+    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+    if form is None:
+        return "", -1
+    kind, depth = form[1].upper(), 0
+    for i in range(form.end(), len(masked)):
+        if masked[i] == "(":
+            depth += 1
+        elif masked[i] == ")":
+            depth -= 1
+        elif masked[i] == "{" and depth <= 0:
+            if kind == "CONSTRUCT" and not re.search(r"\bWHERE\s*$", masked[form.end() : i], re.I):
+                return kind, masked.find("{", _closing_brace(masked, i) + 1)  # skip the template
+            return kind, i
+    return kind, -1
+
+
 def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     """Add ``VALUES (?a ?b) { (x y) }`` at the start of the outermost WHERE group.
 
@@ -195,17 +223,10 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name")
-    masked = _blank_comments_and_strings(sparql)
-    match = re.search(r"\bWHERE\s*\{", masked, re.I)
-    at = match.end() if match else -1
-    if match is None:
-        form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
-        start = masked.find("{", form.end()) if form else -1
-        if form is not None and start >= 0 and form[1].upper() == "CONSTRUCT":
-            start = masked.find("{", _closing_brace(masked, start) + 1)  # skip the template
-        at = start + 1 if start >= 0 else -1
-    if at < 0:
+    start = _outer_group(_blank_comments_and_strings(sparql))[1]
+    if start < 0:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    at = start + 1
     names = " ".join(f"?{k}" for k in bindings)
     values = " ".join(str(v) for v in bindings.values())
     return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }}{sparql[at:]}"
@@ -293,15 +314,12 @@ def paginate(sparql: str, limit: int | None, offset: int = 0) -> str:
     if limit is None and not offset:
         return sparql
     masked = _blank_comments_and_strings(sparql)
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
-    if form is None or form[1].upper() != "SELECT":
+    kind, start = _outer_group(masked)
+    if kind != "SELECT":
         raise QueryError("a page (--limit, --offset) can only be taken of a SELECT query")
-    # the WHERE keyword first: a projection may hold braces of its own (``EXISTS { }``)
-    where = re.compile(r"\bWHERE\s*\{", re.I).search(masked, form.end())
-    where = where or re.compile(r"\{").search(masked, form.end())
-    if where is None:
+    if start < 0:
         raise QueryError("cannot take a page: the query has no WHERE clause")
-    close = _closing_brace(masked, where.end() - 1)
+    close = _closing_brace(masked, start)
     tail = masked[close + 1 :]
     if re.search(r"\b(LIMIT|OFFSET)\b", tail, re.I):
         raise QueryError("the query has its own LIMIT or OFFSET: drop it or drop --limit/--offset")

@@ -486,6 +486,12 @@ def test_sample_store_dumps_round_trip(sample_store: Path) -> None:
             " LIMIT 3 # LIMIT 3 }",
         ),
         ("SELECT ?s WHERE { ?s ?p ?o }", None, 0, "SELECT ?s WHERE { ?s ?p ?o }"),
+        (  # no WHERE keyword on the outer query: a sub-SELECT's WHERE is not its group
+            "SELECT ?s { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 9 } }",
+            2,
+            0,
+            "SELECT ?s { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 9 } } LIMIT 2",
+        ),
         (
             "SELECT ?s (EXISTS { ?s ?q ?r } AS ?x) WHERE { { SELECT ?s { ?s ?p ?o } LIMIT 9 } }",
             1,
@@ -531,3 +537,10 @@ def test_pages_of_an_ordered_query_tile_its_rows() -> None:
     ]
     assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
     assert [row for page in pages for row in page] == every
+
+
+def test_bind_values_goes_into_the_outer_group_without_a_where_keyword() -> None:
+    query = "SELECT ?s { { SELECT ?s WHERE { ?s ?p ?o } } }"
+    assert bind_values(query, {"s": ox.NamedNode("x:a")}) == (
+        "SELECT ?s { VALUES (?s) { (<x:a>) } { SELECT ?s WHERE { ?s ?p ?o } } }"
+    )
