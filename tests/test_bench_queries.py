@@ -13,6 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -108,26 +109,22 @@ def test_benchmark_runs_end_to_end_on_the_sample(
     assert "quads/s" in printed and "Targets" in printed
 
 
-@pytest.mark.slow
-def test_capped_rdflib_runs_are_reported_as_a_bound(tmp_path: Path, sample_store: Path) -> None:
+def bench_on_a_copy(tmp_path: Path, sample_store: Path, *args: str) -> list[dict[str, Any]]:
+    """Run the benchmark with ``args`` on a copy of the sample store; its JSON query results."""
     store, out = tmp_path / "store", tmp_path / "bench.json"
     shutil.copytree(sample_store, store)
-    code = bench.main(
-        [
-            "--store",
-            str(store),
-            "--query",
-            "sources-per-event",
-            "--repeat",
-            "2",
-            "--rdflib-timeout",
-            "0.001",
-            "--json",
-            str(out),
-        ]
+    assert bench.main(["--store", str(store), *args, "--json", str(out)]) == 0
+    queries: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))["queries"]
+    return queries
+
+
+@pytest.mark.slow
+def test_capped_rdflib_runs_are_reported_as_a_bound(tmp_path: Path, sample_store: Path) -> None:
+    query, *narrowed = bench_on_a_copy(
+        tmp_path,
+        sample_store,
+        *["--query", "sources-per-event", "--repeat", "2", "--rdflib-timeout", "0.001"],
     )
-    assert code == 0
-    query, *narrowed = json.loads(out.read_text(encoding="utf-8"))["queries"]
     assert query["name"] == "sources-per-event"
     assert all(q["name"].startswith("sources-per-event (") for q in narrowed)
     assert query["rdflib"]["capped"] and query["ratio_bound"] == ">="
@@ -155,26 +152,12 @@ def test_missing_store_without_corpus_exits_2(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_page_times_the_first_rows_of_each_widest_query(tmp_path: Path, sample_store: Path) -> None:
-    store, out = tmp_path / "store", tmp_path / "bench.json"
-    shutil.copytree(sample_store, store)
-    code = bench.main(
-        [
-            "--store",
-            str(store),
-            "--query",
-            "entities",
-            "--repeat",
-            "1",
-            "--page",
-            "3",
-            "--rdflib-timeout",
-            "20",
-            "--json",
-            str(out),
-        ]
+    queries = bench_on_a_copy(
+        tmp_path,
+        sample_store,
+        *["--query", "entities", "--repeat", "1", "--page", "3", "--rdflib-timeout", "20"],
     )
-    assert code == 0
-    by_name = {q["name"]: q for q in json.loads(out.read_text(encoding="utf-8"))["queries"]}
+    by_name = {q["name"]: q for q in queries}
     page = by_name["entities (first 3 rows)"]
     assert page["sparql"].rstrip().endswith("LIMIT 3")
     assert page["oxigraph"]["rows"] == 3 == page["rdflib"]["rows"]
