@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import InputError, KGError
+from kg.errors import InputError, KGError, ModelError
 from kg.extract import Extractor
 from kg.gazetteer import Gazetteer
 from kg.ingest import expand_paths, read_documents
@@ -122,6 +122,21 @@ def _init_worker(model: str, gazetteer: tuple[str, ...] = ()) -> None:
     global _WORKER, _WORKER_SETUP
     _WORKER = (load_pipeline(model, gazetteer=gazetteer), Extractor(Lexicon.load()))
     _WORKER_SETUP = (model, gazetteer)
+
+
+def _init_pool_worker(model: str, gazetteer: tuple[str, ...], ready: Any) -> None:
+    """:func:`_init_worker` in a worker process, then tell the parent one worker got ready."""
+    _init_worker(model, gazetteer)
+    ready.set()
+
+
+WORKERS_DID_NOT_START = (
+    "the worker processes exited before they were ready to parse (their error is printed "
+    "above). If kg is called from a script, call it under 'if __name__ == \"__main__\":': "
+    "each worker process imports the script again, and a build started at import time "
+    "cannot start workers"
+)
+"""The message of a build whose workers all died before the model was loaded in one of them."""
 
 
 WORKER_ENVIRONMENT: dict[str, str] = {
@@ -350,10 +365,18 @@ def _extracted(
     from concurrent.futures.process import BrokenProcessPool
 
     ctx = _WorkerContext()
+    # Set by the first worker that has loaded the model: a pool that breaks before that did not
+    # fail on an article but on start-up (a script without a ``__main__`` guard, a model that
+    # loads in this process but not in a fresh one), and retrying article by article would
+    # start and lose a pool per article.
+    ready = ctx.Event()
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            workers, mp_context=ctx, initializer=_init_worker, initargs=(model, gazetteer)
+            workers,
+            mp_context=ctx,
+            initializer=_init_pool_worker,
+            initargs=(model, gazetteer, ready),
         )
 
     def stop(pool: ProcessPoolExecutor) -> None:
@@ -402,6 +425,8 @@ def _extracted(
             result: tuple[list[Extraction | str], float, float] = future.result()
             return result
         except BrokenProcessPool:
+            if not ready.is_set():
+                raise ModelError(WORKERS_DID_NOT_START) from None
             # Every batch in flight is lost with the pool: start a new one, parse this batch
             # article by article to find the one that crashed, and send the others again.
             restart()

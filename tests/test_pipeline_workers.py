@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from kg.errors import ModelError
 from kg.model import Document, Extraction
 from kg.nlp import DEFAULT_MODEL
 from kg.pipeline import _extract_batch, _extract_on_dask, _extracted, _extracted_on_dask
@@ -130,3 +133,57 @@ def test_worker_processes_start_with_one_blas_thread_and_the_caller_keeps_its_ow
     out = [r for results, _p, _e in stream for r in results]
     assert out == ["OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=3"] * 3
     assert "OMP_NUM_THREADS" not in os.environ and "OPENBLAS_NUM_THREADS" not in os.environ
+
+
+@pytest.mark.slow
+def test_workers_that_cannot_load_the_model_fail_the_build_at_once() -> None:
+    """A pool that breaks before any worker is ready is a start-up failure: one error, not a
+    new pool per article."""
+    documents = [Document(f"Egypt opened the crossing on day {i}.", f"m{i}.txt") for i in range(4)]
+    batches = iter([documents[:2], documents[2:]])
+    with pytest.raises(ModelError, match="exited before they were ready"):
+        list(_extracted(batches, 2, "no_such_model_for_kg_tests"))
+
+
+UNGUARDED_SCRIPT = """
+from kg.graph import KnowledgeGraph
+from kg.model import Document
+
+documents = [Document(f"Egypt opened the crossing on day {i}.", f"u{i}.txt") for i in range(4)]
+report = KnowledgeGraph(memory=True).add_documents(documents, workers=2, batch_size=1)
+print("built", len(report.added))
+"""
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_gets_the_reason_not_a_retry_per_article(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode != 0
+    assert "built" not in done.stdout
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("kg.errors.ModelError: the worker processes exited before")
+    assert 'if __name__ == "__main__":' in last
+
+
+GUARDED_SCRIPT = (
+    "def main() -> None:\n"
+    + "".join(f"    {line}\n" for line in UNGUARDED_SCRIPT.strip().splitlines())
+    + '\n\nif __name__ == "__main__":\n    main()\n'
+)
+
+
+@pytest.mark.slow
+def test_the_same_script_with_a_main_guard_builds(tmp_path: Path) -> None:
+    script = tmp_path / "guarded.py"
+    script.write_text(GUARDED_SCRIPT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "built 4"
