@@ -307,6 +307,16 @@ def _extracted_on_dask(
         try:
             result: tuple[list[Extraction | str], float, float] = future.result()
             return result
+        except ModelError as exc:
+            # Not an article's fault: every task would fail the same way, one by one.
+            raise ModelError(
+                f"--dask {address}: the workers cannot load the model: {exc}"
+            ) from None
+        except ImportError as exc:
+            raise KGError(
+                f"--dask {address}: the workers cannot run kg's task ({type(exc).__name__}: "
+                f"{exc}); kg and its model must be installed on every worker"
+            ) from None
         except Exception:  # noqa: BLE001 - find the article that failed
             return one_by_one(batch)
 

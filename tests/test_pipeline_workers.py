@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ModelError
+from kg.errors import KGError, ModelError
 from kg.model import Document, Extraction
 from kg.nlp import DEFAULT_MODEL
 from kg.pipeline import _extract_batch, _extract_on_dask, _extracted, _extracted_on_dask
@@ -187,3 +187,32 @@ def test_the_same_script_with_a_main_guard_builds(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "built 4"
+
+
+@pytest.mark.slow
+def test_dask_workers_that_cannot_load_the_model_fail_the_build_at_once() -> None:
+    pytest.importorskip("dask.distributed")
+    documents = [Document(f"Egypt opened the crossing on day {i}.", f"k{i}.txt") for i in range(4)]
+    batches = iter([documents[:2], documents[2:]])
+    with pytest.raises(ModelError, match=r"^--dask local:1: the workers cannot load the model"):
+        list(_extracted_on_dask(batches, "local:1", "no_such_model_for_kg_tests"))
+
+
+def kg_missing_on_the_worker(
+    batch: list[Document], model: str, gazetteer: tuple[str, ...] = ()
+) -> tuple[list[Extraction | str], float, float]:
+    """The task as a worker without kg installed runs it."""
+    raise ModuleNotFoundError("No module named 'kg'")
+
+
+@pytest.mark.slow
+def test_dask_workers_without_kg_fail_the_build_at_once() -> None:
+    pytest.importorskip("dask.distributed")
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    documents = [Document(f"Egypt opened the crossing on day {i}.", f"w{i}.txt") for i in range(4)]
+    batches = iter([documents[:2], documents[2:]])
+    stream = _extracted_on_dask(batches, "local:1", DEFAULT_MODEL, task=kg_missing_on_the_worker)
+    with pytest.raises(KGError, match="kg and its model must be installed on every worker"):
+        list(stream)
