@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kg.extract.common import quote_spans, sentence_span
+from kg.extract.common import quote_spans, sentence_spans
 from kg.extract.entities import entity_mentions, nominal_mentions
 from kg.extract.events import EventExtractor, reporting_verb
 from kg.extract.quantities import quantity_claims
@@ -56,7 +56,7 @@ class Extractor:
                         sentence=claim.sentence,
                     )
                 )
-        sentences = [sentence_span(sent.root) for sent in doc.sents if sent.text.strip()]
+        sentences = sentence_spans(doc)
         every = sorted([*mentions, *groups], key=lambda m: (m.start, m.end))
         return Extraction(
             document=document,

@@ -109,21 +109,52 @@ def sentence_span(token: Token) -> tuple[int, int]:
     >>> sentence_span(doc[1]), sentence_span(doc[5])
     ((0, 13), (14, 23))
     """
-    doc = token.doc
-    table = doc.user_data.get("kg_sentence_spans")
-    if not isinstance(table, list) or len(table) != len(doc):
-        table = []
-        for sent in doc.sents:
-            words = [t for t in sent if not t.is_space]
-            chars = (
-                (words[0].idx, words[-1].idx + len(words[-1].text))
-                if words
-                else (sent.start_char, sent.end_char)
-            )
-            table.extend([chars] * len(sent))
-        doc.user_data["kg_sentence_spans"] = table
-    found: tuple[int, int] = table[token.i]
+    found: tuple[int, int] = _sentence_table(token.doc)[0][token.i]
     return found
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character spans of the doc's sentences that are not all whitespace, in order: the
+    spans :func:`sentence_span` gives their tokens.
+
+    >>> from spacy.lang.en import English
+    >>> from spacy.tokens import Doc
+    >>> doc = Doc(English().vocab, words=["Egypt", "opened", ".", "\\n\\n", "It", "closed"],
+    ...           spaces=[True, False, False, False, True, False],
+    ...           sent_starts=[True, False, False, True, True, False])
+    >>> sentence_spans(doc)
+    [(0, 13), (15, 24)]
+    """
+    return _sentence_table(doc)[1]
+
+
+def _sentence_table(doc: Doc) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(the sentence span of each token, the spans of the sentences with a word), worked out
+    once per doc from its arrays and kept in ``doc.user_data`` (an extractor asks tens of
+    times per article)."""
+    cached = doc.user_data.get("kg_sentence_spans")
+    if isinstance(cached, tuple) and len(cached[0]) == len(doc):
+        return cached
+    n = len(doc)
+    if not n:
+        return [], []
+    columns = doc.to_array(["IDX", "LENGTH", "IS_SPACE", "SENT_START"]).T.tolist()
+    idx, length, space, sent_start = (list(map(int, c)) for c in columns)
+    ends = [i + k for i, k in zip(idx, length, strict=True)]
+    starts = [0, *(i for i, v in enumerate(sent_start) if v == 1 and i)]
+    table: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else n
+        words = [i for i in range(start, end) if not space[i]]
+        if words:
+            chars = (idx[words[0]], ends[words[-1]])
+            spans.append(chars)
+        else:
+            chars = (idx[start], ends[end - 1])
+        table.extend([chars] * (end - start))
+    doc.user_data["kg_sentence_spans"] = (table, spans)
+    return table, spans
 
 
 def char_range(doc: Doc, tokens: tuple[int, int]) -> tuple[int, int]:

@@ -54,6 +54,7 @@ from kg.extract.common import text_of, word_list
 from kg.model import Mention, Relation
 
 if TYPE_CHECKING:
+    from spacy.strings import StringStore
     from spacy.tokens import Doc, Span, Token
 
 
@@ -204,6 +205,33 @@ def extract_relations(doc: Doc, mentions: list[Mention]) -> list[Relation]:
     and tail, with the highest confidence any rule gave it.
     """
     return _Finder(doc, mentions).run()
+
+
+_TOKEN_RULE_LEMMAS = KILL_NOUNS | KILLER_NOUNS | HOME_NOUNS | HQ_NOUNS | PART_NOUNS
+"""Lemmas (casefolded) that the token rules of :meth:`_Finder.run` look at besides verbs."""
+
+_STRINGS: dict[int, str] = {}
+_CASEFOLDED: dict[int, str] = {}
+_CACHE_MAX = 100_000
+
+
+def _string(strings: StringStore, key: int) -> str:
+    """The string of a symbol or hash from a doc's array (the same in every vocab: symbols are
+    fixed and the other keys are hashes of their strings), looked up once per process."""
+    text = _STRINGS.get(key)
+    if text is None:
+        if len(_STRINGS) >= _CACHE_MAX:  # lemmas of a whole archive: keep memory bounded
+            _STRINGS.clear()
+            _CASEFOLDED.clear()
+        text = _STRINGS[key] = strings[key]
+    return text
+
+
+def _casefolded(strings: StringStore, key: int) -> str:
+    text = _CASEFOLDED.get(key)
+    if text is None:
+        text = _CASEFOLDED[key] = _string(strings, key).casefold()
+    return text
 
 
 # ---------------------------------------------------------------------- the finder
@@ -485,21 +513,30 @@ class _Finder:
                 self._organisation(m)
             elif m.label in PLACE:
                 self._place(m)
-        for tok in self.doc:
-            if tok.i in self.at:
+        # Read from the doc's arrays: a Token is made only for the words a rule looks at.
+        doc, strings = self.doc, self.doc.vocab.strings
+        for i, (pos_id, tag_id, lemma_id) in enumerate(
+            doc.to_array(["POS", "TAG", "LEMMA"]).tolist()
+        ):
+            if i in self.at:
                 continue
-            lemma = tok.lemma_.casefold()
-            if tok.pos_ in {"VERB", "AUX"} or tok.tag_ in {"VBN", "VBD", "VBG"}:
+            pos, tag = _string(strings, pos_id), _string(strings, tag_id)
+            lemma = _casefolded(strings, lemma_id)
+            verbal = pos in {"VERB", "AUX"} or tag in {"VBN", "VBD", "VBG"}
+            if not verbal and lemma not in _TOKEN_RULE_LEMMAS:
+                continue
+            tok = doc[i]
+            if verbal:
                 self._verb(tok)
-            if tok.pos_ == "NOUN" and lemma in KILL_NOUNS:
+            if pos == "NOUN" and lemma in KILL_NOUNS:
                 self._kill_noun(tok)
-            if tok.pos_ == "NOUN" and lemma in KILLER_NOUNS:
+            if pos == "NOUN" and lemma in KILLER_NOUNS:
                 self._killer_noun(tok)
             if lemma in HOME_NOUNS:
                 self._home(tok)
             if lemma in HQ_NOUNS:
                 self._headquarters(tok)
-            if tok.pos_ == "NOUN" and lemma in PART_NOUNS:
+            if pos == "NOUN" and lemma in PART_NOUNS:
                 self._part(tok)
         for m in self.mentions:
             if m.label in PERSON:
