@@ -15,6 +15,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,8 @@ from kg.resources import ontology_dir
 from kg.vocab import DEFAULT_BASE
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from kg.store import TripleStore
 
 BATCH_SIZE = 32
@@ -349,49 +352,53 @@ def _check_model(model: str, *, load: bool, gazetteer: tuple[str, ...] = ()) -> 
     load_pipeline(model, gazetteer=gazetteer)
 
 
-def _extracted(
-    batches: Iterator[list[Document]],
-    workers: int,
-    model: str,
-    gazetteer: tuple[str, ...] = (),
-    task: Callable[[list[Document]], tuple[list[Extraction | str], float, float]] | None = None,
-) -> Iterator[tuple[list[Extraction | str], float, float]]:
-    """Extraction results batch by batch, in input order.  ``workers`` child processes parse
-    and extract while this process writes (so even one worker overlaps parsing with storing);
-    at most ``2 * workers`` batches are in flight, so memory stays bounded whatever the corpus.
-    With ``workers == 0`` everything runs in this process.
+class _WorkerPool:
+    """The worker processes of a build: a ``ProcessPoolExecutor`` of spawned workers that
+    load the model once each, restarted when a worker dies.
 
-    A worker process that dies (a crash in native code, the kernel's out-of-memory killer)
-    costs only the article it was working on: the pool is restarted, the batch whose result
-    was due is parsed again article by article (an article that kills its worker again is
-    returned as an error message) and the other batches in flight are sent again.  ``task`` replaces the per-batch
-    function (for tests)."""
-    run = task or _extract_batch
-    if workers <= 0:
-        _init_worker(model, gazetteer)
-        yield from (run(b) for b in batches)
-        return
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    The processes are started when the pool is made, not when the first batch is sent, so
+    their start-up (Python, spaCy, the model: about a second) overlaps what the build does
+    before its first batch (opening the store, reading the people it knows, the ontology,
+    the first articles)."""
 
-    ctx = _WorkerContext()
-    # Set by the first worker that has loaded the model: a pool that breaks before that did not
-    # fail on an article but on start-up (a script without a ``__main__`` guard, a model that
-    # loads in this process but not in a fresh one), and retrying article by article would
-    # start and lose a pool per article.
-    ready = ctx.Event()
+    def __init__(self, workers: int, model: str, gazetteer: tuple[str, ...] = ()) -> None:
+        self.workers = workers
+        self._ctx = _WorkerContext()
+        # Set by the first worker that has loaded the model: a pool that breaks before that
+        # did not fail on an article but on start-up (a script without a ``__main__`` guard, a
+        # model that loads in this process but not in a fresh one), and retrying article by
+        # article would start and lose a pool per article.
+        self.ready = self._ctx.Event()
+        self._setup = (model, gazetteer)
+        self.pool = self._new()
+        # The executor starts one process per task submitted while none is idle.
+        for _ in range(workers):
+            self.pool.submit(int)
 
-    def new_pool() -> ProcessPoolExecutor:
+    def _new(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(
-            workers,
-            mp_context=ctx,
+            self.workers,
+            mp_context=self._ctx,
             initializer=_init_pool_worker,
-            initargs=(model, gazetteer, ready),
+            initargs=(*self._setup, self.ready),
         )
 
-    def stop(pool: ProcessPoolExecutor) -> None:
-        """Shut a pool down; after a crash, kill its remaining workers first, or joining them
-        can wait for ever (a worker idle on the call queue is not always terminated)."""
+    def submit(self, task: Callable[..., Any], batch: list[Document]) -> Future[Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(task, batch)
+        except BrokenProcessPool as exc:  # broke since the last result: handled there
+            failed: Future[Any] = Future()
+            failed.set_exception(exc)
+            return failed
+
+    def stop(self) -> None:
+        """Shut the pool down; after a crash, kill its remaining workers first, or joining
+        them can wait for ever (a worker idle on the call queue is not always terminated)."""
+        pool = self.pool
         processes = getattr(pool, "_processes", None) or {}
         if getattr(pool, "_broken", False):
             for process in list(processes.values()):
@@ -399,21 +406,38 @@ def _extracted(
                     process.kill()
         pool.shutdown(wait=True, cancel_futures=True)
 
-    pool = new_pool()
+    def restart(self) -> None:
+        self.stop()
+        self.pool = self._new()
 
-    def submit(batch: list[Document]) -> Future[Any]:
-        try:
-            return pool.submit(run, batch)
-        except BrokenProcessPool as exc:  # broke since the last result: handled there
-            failed: Future[Any] = Future()
-            failed.set_exception(exc)
-            return failed
 
-    def restart() -> None:
-        nonlocal pool
-        stop(pool)
-        pool = new_pool()
+def _extracted(
+    batches: Iterator[list[Document]],
+    workers: int,
+    model: str,
+    gazetteer: tuple[str, ...] = (),
+    task: Callable[[list[Document]], tuple[list[Extraction | str], float, float]] | None = None,
+    pool: _WorkerPool | None = None,
+) -> Iterator[tuple[list[Extraction | str], float, float]]:
+    """Extraction results batch by batch, in input order.  ``workers`` child processes parse
+    and extract while this process writes (so even one worker overlaps parsing with storing);
+    at most ``2 * workers`` batches are in flight, so memory stays bounded whatever the corpus.
+    With ``workers == 0`` everything runs in this process.  ``pool``: workers already started
+    (:class:`_WorkerPool`); it is stopped at the end all the same.
 
+    A worker process that dies (a crash in native code, the kernel's out-of-memory killer)
+    costs only the article it was working on: the pool is restarted, the batch whose result
+    was due is parsed again article by article (an article that kills its worker again is
+    returned as an error message) and the other batches in flight are sent again.  ``task``
+    replaces the per-batch function (for tests)."""
+    run = task or _extract_batch
+    if workers <= 0:
+        _init_worker(model, gazetteer)
+        yield from (run(b) for b in batches)
+        return
+    from concurrent.futures.process import BrokenProcessPool
+
+    workers_ = pool or _WorkerPool(workers, model, gazetteer)
     pending: deque[tuple[list[Document], Future[Any]]] = deque()
 
     def one_by_one(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
@@ -421,9 +445,10 @@ def _extracted(
 
         def result_of(_i: int, document: Document) -> tuple[list[Extraction | str], float, float]:
             try:
-                result: tuple[list[Extraction | str], float, float] = submit([document]).result()
+                result: tuple[list[Extraction | str], float, float]
+                result = workers_.submit(run, [document]).result()
             except BrokenProcessPool as exc:
-                restart()
+                workers_.restart()
                 raise _WorkerDiedError("the worker process parsing it crashed") from exc
             return result
 
@@ -435,28 +460,28 @@ def _extracted(
             result: tuple[list[Extraction | str], float, float] = future.result()
             return result
         except BrokenProcessPool:
-            if not ready.is_set():
+            if not workers_.ready.is_set():
                 raise ModelError(WORKERS_DID_NOT_START) from None
             # Every batch in flight is lost with the pool: start a new one, parse this batch
             # article by article to find the one that crashed, and send the others again.
-            restart()
+            workers_.restart()
             waiting = [b for b, _ in pending]
             pending.clear()
             result = one_by_one(batch)
-            pending.extend((b, submit(b)) for b in waiting)
+            pending.extend((b, workers_.submit(run, b)) for b in waiting)
             return result
         except Exception:  # noqa: BLE001 - the batch failed as a whole: find the article
             return one_by_one(batch)
 
     try:
         for batch in batches:
-            pending.append((batch, submit(batch)))
+            pending.append((batch, workers_.submit(run, batch)))
             if len(pending) >= 2 * workers:
                 yield next_result()
         while pending:
             yield next_result()
     finally:
-        stop(pool)
+        workers_.stop()
 
 
 def build(
@@ -475,85 +500,90 @@ def build(
     # A bad alias table fails here, before anything is read or written.
     tables = tuple(str(Path(p).resolve()) for p in settings.gazetteer)
     gazetteer = Gazetteer.load(tables)
-    report = BuildReport(triples_before=len(store))
-    lexicon = Lexicon.load()
-    mapper = Mapper(lexicon, settings.base_iri)
-    # People named in full are learnt from the store as it was when the build started, not
-    # from the articles of this build: a bare "Kirby" must not depend on whether "John Kirby"
-    # came earlier in the input.
-    resolver = Resolver(gazetteer, learn=False)
-    for key, label, qid in store.people():
-        resolver.remember_person(key, label, qid)
-
-    def problem(exc: InputError | str) -> None:
-        message = str(exc)
-        report.problems.append(message)
-        if on_problem is not None:
-            on_problem(message)
-
     items = list(inputs)
     paths = [i for i in items if not isinstance(i, Document)]
     given = [i for i in items if isinstance(i, Document)]
-
-    def fresh() -> Iterator[Document]:
-        seen: set[str] = set()
-        for document in itertools.chain(given, read_documents(paths, problem)):
-            report.warnings.extend(document.warnings)
-            if document.id in seen or store.has_graph(mapper.iris.graph(document.id)):
-                report.skipped.append(document.source)
-                progress(1, 0)
-                continue
-            seen.add(document.id)
-            yield document
-
     expected = estimate_articles(items)
-    progress = _progress(settings.progress, expected)
     # Worker processes pay a model load each: not worth it for a single batch, which is
     # parsed here.
     batches_expected = expected // settings.batch_size
     workers = 0 if batches_expected < 2 else max(1, min(settings.workers, batches_expected))
     # Fail early (unknown model) before anything is read; the model itself is loaded only where
-    # it runs: here for one worker, else in each worker process.
+    # it runs: here for one batch, else in each worker process, which start now.
     _check_model(settings.model, load=workers == 0 and not settings.dask, gazetteer=tables)
-    store.ensure_ontology(ontology_dir() / "kg.ttl", ONTOLOGY_GRAPH)
-    written = 0
+    pool = _WorkerPool(workers, settings.model, tables) if workers and not settings.dask else None
+    # From here on the workers start in the background (see _WorkerPool).
     try:
-        batches = _batches(fresh(), settings.batch_size)
-        results_stream = (
-            _extracted_on_dask(batches, settings.dask, settings.model, tables)
-            if settings.dask
-            else _extracted(batches, workers, settings.model, tables)
-        )
-        for results, parse_s, extract_s in results_stream:
-            report.seconds["parse"] += parse_s
-            report.seconds["extract"] += extract_s
-            for extraction in results:
-                if isinstance(extraction, str):
-                    problem(extraction)
+        report = BuildReport(triples_before=len(store))
+        lexicon = Lexicon.load()
+        mapper = Mapper(lexicon, settings.base_iri)
+        # People named in full are learnt from the store as it was when the build started, not
+        # from the articles of this build: a bare "Kirby" must not depend on whether "John Kirby"
+        # came earlier in the input.
+        resolver = Resolver(gazetteer, learn=False)
+        for key, label, qid in store.people():
+            resolver.remember_person(key, label, qid)
+
+        def problem(exc: InputError | str) -> None:
+            message = str(exc)
+            report.problems.append(message)
+            if on_problem is not None:
+                on_problem(message)
+
+        def fresh() -> Iterator[Document]:
+            seen: set[str] = set()
+            for document in itertools.chain(given, read_documents(paths, problem)):
+                report.warnings.extend(document.warnings)
+                if document.id in seen or store.has_graph(mapper.iris.graph(document.id)):
+                    report.skipped.append(document.source)
+                    progress(1, 0)
                     continue
-                replaced, quads = _store_document(
-                    extraction, resolver, mapper, store, report.seconds
-                )
-                report.replaced += replaced
-                written += quads
-                if written >= FLUSH_QUADS:
-                    # RocksDB keeps written data in memory tables until they are flushed; a
-                    # long build otherwise grows by gigabytes (measured on Reuters-21578).
-                    store.flush()
-                    written = 0
-                report.added.append(extraction.document.source)
-                report.words += len(extraction.document.text.split())
-                report.mentions += len(extraction.mentions)
-                report.events += len(extraction.events)
-                report.claims += len(extraction.claims)
-                report.relations += len(extraction.relations)
-                progress(1, len(extraction.document.text.split()))
+                seen.add(document.id)
+                yield document
+
+        progress = _progress(settings.progress, expected)
+        store.ensure_ontology(ontology_dir() / "kg.ttl", ONTOLOGY_GRAPH)
+        written = 0
+        try:
+            batches = _batches(fresh(), settings.batch_size)
+            results_stream = (
+                _extracted_on_dask(batches, settings.dask, settings.model, tables)
+                if settings.dask
+                else _extracted(batches, workers, settings.model, tables, pool=pool)
+            )
+            for results, parse_s, extract_s in results_stream:
+                report.seconds["parse"] += parse_s
+                report.seconds["extract"] += extract_s
+                for extraction in results:
+                    if isinstance(extraction, str):
+                        problem(extraction)
+                        continue
+                    replaced, quads = _store_document(
+                        extraction, resolver, mapper, store, report.seconds
+                    )
+                    report.replaced += replaced
+                    written += quads
+                    if written >= FLUSH_QUADS:
+                        # RocksDB keeps written data in memory tables until they are flushed; a
+                        # long build otherwise grows by gigabytes (measured on Reuters-21578).
+                        store.flush()
+                        written = 0
+                    report.added.append(extraction.document.source)
+                    report.words += len(extraction.document.text.split())
+                    report.mentions += len(extraction.mentions)
+                    report.events += len(extraction.events)
+                    report.claims += len(extraction.claims)
+                    report.relations += len(extraction.relations)
+                    progress(1, len(extraction.document.text.split()))
+        finally:
+            progress(0, 0, done=True)
+            store.flush()
+        report.triples_after = len(store)
+        report.seconds["total"] = time.perf_counter() - started
+        return report
     finally:
-        progress(0, 0, done=True)
-        store.flush()
-    report.triples_after = len(store)
-    report.seconds["total"] = time.perf_counter() - started
-    return report
+        if pool is not None:
+            pool.stop()
 
 
 def _store_document(
