@@ -252,6 +252,14 @@ LOCAL_DASK_CONFIG: dict[str, Any] = {
     # The statistical profiler samples every worker thread 100 times a second; kg has no use
     # for it (there is no dashboard).
     "distributed.worker.profile.enabled": False,
+    # Every process of the cluster wakes its event loop every 20 ms to time it, samples the
+    # system every 500 ms for the dashboard, and each nanny polls its worker's memory every
+    # 100 ms; each wake-up takes the GIL from a parse.  Slower clocks: 800 Reuters articles on
+    # local:2 in 16.5 s instead of 17.2-17.7 s, 1.2 CPU-seconds less (the memory limit is
+    # then enforced within a second instead of 0.1 s).
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "10s",
+    "distributed.worker.memory.monitor-interval": "1s",
 }
 """Dask settings for ``--dask local[:N]``; a real cluster keeps its own (see the README)."""
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,16 +87,25 @@ def test_a_crashing_dask_worker_costs_only_its_article() -> None:
     _check_one_result_per_article(documents, out, "the Dask worker parsing it died")
 
 
-def _worker_settings() -> tuple[str | None, bool]:
+def _worker_settings() -> tuple[Any, ...]:
     import dask
 
-    return os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get(
-        "distributed.worker.profile.enabled"
+    return (
+        os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+        *(
+            dask.config.get(f"distributed.{key}")
+            for key in (
+                "worker.profile.enabled",
+                "admin.tick.interval",
+                "admin.system-monitor.interval",
+                "worker.memory.monitor-interval",
+            )
+        ),
     )
 
 
 @pytest.mark.slow
-def test_a_local_dask_cluster_keeps_glibc_malloc_defaults_and_no_profiler() -> None:
+def test_a_local_dask_cluster_keeps_glibc_malloc_defaults_no_profiler_and_slow_clocks() -> None:
     pytest.importorskip("dask.distributed")
     import cloudpickle
 
@@ -109,8 +119,9 @@ def test_a_local_dask_cluster_keeps_glibc_malloc_defaults_and_no_profiler() -> N
         cluster = client.cluster
         client.close()
         cluster.close()
-    # Dask's default MALLOC_TRIM_THRESHOLD_=65536 makes spaCy parse about a fifth slower.
-    assert settings == [(None, False)]
+    # Dask's default MALLOC_TRIM_THRESHOLD_=65536 makes spaCy parse about a fifth slower; the
+    # slower clocks leave the parse the GIL.
+    assert settings == [(None, False, "1s", "10s", "1s")]
 
 
 def report_thread_settings(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
