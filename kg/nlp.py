@@ -660,11 +660,17 @@ def _conll_factory(nlp: Language, name: str) -> ConllRecognizer:
     return ConllRecognizer(nlp)
 
 
-def load_pipeline(model: str = DEFAULT_MODEL, *, gazetteer: Iterable[str | Path] = ()) -> Language:
+def load_pipeline(
+    model: str = DEFAULT_MODEL,
+    *,
+    gazetteer: Iterable[str | Path] = (),
+    attribute_table: bool = True,
+) -> Language:
     """Load ``model`` (a package name or path) with kg's components added after its NER: the
     CoNLL name recogniser, the reconciliation of the two, the gazetteer and the consistency pass.
     The model's ``attribute_ruler`` is replaced by ``kg_attribute_rules``, which applies the
-    same rules with the same result by table lookup (:mod:`kg.attribute_rules`).
+    same rules with the same result by table lookup (:mod:`kg.attribute_rules`);
+    ``attribute_table=False`` keeps spaCy's.
 
     ``gazetteer`` lists the user's alias tables (TSV, see
     :func:`kg.gazetteer.read_user_table`): the gazetteer component tags their names too,
@@ -676,11 +682,11 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, gazetteer: Iterable[str | Path]
     """
     tables = tuple(str(p) for p in gazetteer)
     Gazetteer.load(tables)  # a bad table fails here, before the model loads
-    return _load(model, tables)
+    return _load(model, tables, attribute_table)
 
 
 @lru_cache(maxsize=2)
-def _load(model: str, tables: tuple[str, ...] = ()) -> Language:
+def _load(model: str, tables: tuple[str, ...] = (), attribute_table: bool = True) -> Language:
     import spacy
     from spacy.language import Language
 
@@ -707,7 +713,8 @@ def _load(model: str, tables: tuple[str, ...] = ()) -> Language:
     # The model's attribute ruler by table lookup: the same annotations, a parse ~8% faster.
     from kg.attribute_rules import use_table_attribute_ruler
 
-    use_table_attribute_ruler(nlp)
+    if attribute_table:
+        use_table_attribute_ruler(nlp)
     nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     nlp.add_pipe(CONLL_COMPONENT, after="ner")
     nlp.add_pipe(RECONCILE_COMPONENT, after=CONLL_COMPONENT)
