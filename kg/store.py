@@ -393,6 +393,7 @@ def _depth(masked: str, start: int, at: int) -> int:
 
 
 _TA_IDENT_REF = ox.NamedNode("http://www.w3.org/2005/11/its/rdf#taIdentRef")
+_XSD_ANY_URI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
 _DOCUMENT_FIELDS = (
     "id",
     "graph",
@@ -640,6 +641,29 @@ class GraphStore(Lookups):
             self._store.update(update, prefixes=PREFIXES)
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot update the store: {exc}") from None
+
+    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]:
+        """Graphs of other versions of an article: same URL or external id, other text.
+
+        The same answer as :meth:`Lookups.versions_of`'s query, read from the indexes
+        directly: a build asks it for every article (a query is parsed and planned each time).
+        """
+        found: set[str] = set()
+        document_id = ox.NamedNode(PREFIXES["kg"] + "documentId")
+        for prop, value in (("url", url), ("identifier", identifier)):
+            if not value:
+                continue
+            term = ox.Literal(value, datatype=_XSD_ANY_URI) if prop == "url" else ox.Literal(value)
+            predicate = ox.NamedNode(PREFIXES["schema"] + prop)
+            for quad in self._store.quads_for_pattern(None, predicate, term, None):
+                graph = quad.graph_name
+                if not isinstance(graph, ox.NamedNode):
+                    continue  # the query's GRAPH ?g: named graphs only
+                for row in self._store.quads_for_pattern(quad.subject, document_id, None, graph):
+                    obj = row.object
+                    if isinstance(obj, ox.Triple) or obj.value != doc_id:
+                        found.add(graph.value)
+        return sorted(found)
 
     def has_graph(self, graph: URIRef) -> bool:
         return bool(self._store.contains_named_graph(ox.NamedNode(str(graph))))

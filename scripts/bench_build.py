@@ -9,6 +9,9 @@ read once through kg's own reader, duplicate texts dropped) it times, in this or
   model with kg's components (paragraph breaks, gazetteer, entity consistency) on the very
   strings kg's model reads (``kg.pipeline.nlp_text``: metadata masked, capital lines re-cased,
   prepared before the clock starts);
+* the same pipeline with the model's own ``attribute_ruler`` instead of kg's table version
+  (``load_pipeline(model, attribute_table=False)``), for reference: what
+  ``kg_attribute_rules`` gains, with the same annotations;
 * the baseline in two processes, ``nlp.pipe(texts, n_process=2)``: spaCy's own
   multiprocessing, start-up included, for reference: what two parsing processes give on this
   machine, against which the scaling of ``--workers 2`` can be judged;
@@ -17,7 +20,7 @@ read once through kg's own reader, duplicate texts dropped) it times, in this or
   ``add_documents``), in this process: the rows are named after the ``kg build`` options they
   correspond to.
 
-Both pipelines are loaded and warmed up before they are timed, so the baselines and the
+The pipelines are loaded and warmed up before they are timed, so the baselines and the
 ``--workers 1`` run (which reuses this process's loaded model) exclude model load time.  The
 ``--workers 2`` and Dask runs load the model in their worker processes (and start the cluster)
 inside the timed build: their "wall" row includes that start-up.  Their "excl. start-up" row is
@@ -30,7 +33,7 @@ are checked wall against wall and estimate against estimate.
 Each row also gives the CPU seconds (user + system) of this process and of the worker processes
 it reaped during the run.  On a busy machine wall times mostly measure the competition; CPU
 seconds do not, so words per CPU second show what each setup costs.  ``--repeat N`` runs the
-in-process rows (both spaCy pipelines and ``--workers 1``) N times, interleaved, and keeps the
+in-process rows (the spaCy pipelines and ``--workers 1``) N times, interleaved, and keeps the
 fastest of each.
 
 Targets: ``--workers 1`` >= 0.90x the baseline; ``--workers 2`` >= 1.8x ``--workers 1``; Dask
@@ -756,7 +759,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--repeat",
         type=int,
         default=1,
-        help="run the in-process runs (both spaCy pipelines, --workers 1) this many times, "
+        help="run the in-process runs (the spaCy pipelines, --workers 1) this many times, "
         "interleaved, and keep the fastest of each",
     )
     parser.add_argument(

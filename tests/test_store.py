@@ -544,3 +544,57 @@ def test_bind_values_goes_into_the_outer_group_without_a_where_keyword() -> None
     assert bind_values(query, {"s": ox.NamedNode("x:a")}) == (
         "SELECT ?s { VALUES (?s) { (<x:a>) } { SELECT ?s WHERE { ?s ?p ?o } } }"
     )
+
+
+def test_versions_of_reads_the_indexes_and_answers_as_the_query() -> None:
+    """GraphStore.versions_of looks the article up without SPARQL; the query it replaces
+    (Lookups.versions_of) must give the same graphs: named graphs only, exact literals, the
+    article's own graph left out."""
+    from kg.store import Lookups
+
+    kg_ns = Namespace("https://w3id.org/kg-news/ontology#")
+    schema = Namespace("https://schema.org/")
+    url = "https://example.org/news/1"
+    quads = []
+    for n, (doc_id, prop, value) in enumerate(
+        [
+            ("aaa", "url", Literal(url, datatype=namespace.XSD.anyURI)),
+            ("bbb", "url", Literal(url, datatype=namespace.XSD.anyURI)),
+            ("ccc", "url", Literal(url)),  # a plain string is another term
+            ("ddd", "identifier", Literal("reuters-42")),
+            ("eee", "identifier", Literal("reuters-42", lang="en")),
+        ]
+    ):
+        graph = URIRef(f"https://example.org/graph/{n}")
+        document = URIRef(f"https://example.org/doc/{doc_id}")
+        quads += [
+            (document, schema[prop], value, graph),
+            (document, kg_ns.documentId, Literal(doc_id), graph),
+        ]
+    quads.append(
+        (
+            URIRef("https://example.org/doc/x"),
+            schema.url,
+            Literal(url, datatype=namespace.XSD.anyURI),
+            None,
+        )
+    )
+    store = GraphStore.memory()
+    store.add_quads(quads)
+    cases = [
+        (url, "", "aaa"),
+        (url, "", "zzz"),
+        ("", "reuters-42", "zzz"),
+        ("", "reuters-42", "ddd"),
+        (url, "reuters-42", "bbb"),
+        ("https://example.org/other", "nothing", "aaa"),
+        ("", "", "aaa"),
+    ]
+    for case in cases:
+        assert store.versions_of(*case) == Lookups.versions_of(store, *case), case
+    assert store.versions_of(url, "", "aaa") == ["https://example.org/graph/1"]
+    assert store.versions_of(url, "reuters-42", "zzz") == [
+        "https://example.org/graph/0",
+        "https://example.org/graph/1",
+        "https://example.org/graph/3",
+    ]
