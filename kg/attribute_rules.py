@@ -402,7 +402,19 @@ def _factory(nlp: Any, name: str, patterns: list[dict[str, Any]]) -> TableAttrib
 def use_table_attribute_ruler(nlp: Any, name: str = "attribute_ruler") -> bool:
     """Put a :class:`TableAttributeRuler` (component ``kg_attribute_rules``) in place of
     ``nlp``'s attribute ruler ``name``, with its rules.  ``False``, and the pipeline
-    unchanged, when there is none or its rules set attributes the table cannot write."""
+    unchanged, when there is none or its rules set attributes the table cannot write.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> ruler = nlp.add_pipe("attribute_ruler")
+    >>> ruler.add([[{"LOWER": "rafah"}]], {"POS": "PROPN"})
+    >>> use_table_attribute_ruler(nlp), nlp.pipe_names
+    (True, ['kg_attribute_rules'])
+    >>> [t.pos_ for t in nlp("the Rafah crossing")]
+    ['', 'PROPN', '']
+    >>> use_table_attribute_ruler(nlp)  # nothing left to replace
+    False
+    """
     from spacy.language import Language
     from spacy.pipeline import AttributeRuler
 
