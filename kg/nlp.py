@@ -710,7 +710,8 @@ def _load(model: str, tables: tuple[str, ...] = (), attribute_table: bool = True
         ) from None
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"--model {model}: kg needs a model with a parser and an NER component")
-    # The model's attribute ruler by table lookup: the same annotations, a parse ~8% faster.
+    # The model's attribute ruler by table lookup: the same annotations; it was a seventh of
+    # the parse (scripts/bench_build.py times both).
     from kg.attribute_rules import use_table_attribute_ruler
 
     if attribute_table:
