@@ -664,13 +664,13 @@ def load_pipeline(
     model: str = DEFAULT_MODEL,
     *,
     gazetteer: Iterable[str | Path] = (),
-    attribute_table: bool = True,
+    table_components: bool = True,
 ) -> Language:
     """Load ``model`` (a package name or path) with kg's components added after its NER: the
     CoNLL name recogniser, the reconciliation of the two, the gazetteer and the consistency pass.
-    The model's ``attribute_ruler`` is replaced by ``kg_attribute_rules``, which applies the
-    same rules with the same result by table lookup (:mod:`kg.attribute_rules`);
-    ``attribute_table=False`` keeps spaCy's.
+    The model's ``attribute_ruler`` and ``lemmatizer`` are replaced by ``kg_attribute_rules``
+    and ``kg_lemmatizer``, which give the same annotations by table lookup
+    (:mod:`kg.attribute_rules`, :mod:`kg.lemmatizer`); ``table_components=False`` keeps spaCy's.
 
     ``gazetteer`` lists the user's alias tables (TSV, see
     :func:`kg.gazetteer.read_user_table`): the gazetteer component tags their names too,
@@ -682,11 +682,11 @@ def load_pipeline(
     """
     tables = tuple(str(p) for p in gazetteer)
     Gazetteer.load(tables)  # a bad table fails here, before the model loads
-    return _load(model, tables, attribute_table)
+    return _load(model, tables, table_components)
 
 
 @lru_cache(maxsize=2)
-def _load(model: str, tables: tuple[str, ...] = (), attribute_table: bool = True) -> Language:
+def _load(model: str, tables: tuple[str, ...] = (), table_components: bool = True) -> Language:
     import spacy
     from spacy.language import Language
 
@@ -710,12 +710,14 @@ def _load(model: str, tables: tuple[str, ...] = (), attribute_table: bool = True
         ) from None
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"--model {model}: kg needs a model with a parser and an NER component")
-    # The model's attribute ruler by table lookup: the same annotations; it was a seventh of
-    # the parse (scripts/bench_build.py times both).
+    # The model's attribute ruler and lemmatizer by table lookup: the same annotations; the
+    # ruler was a seventh of the parse (scripts/bench_build.py times both pipelines).
     from kg.attribute_rules import use_table_attribute_ruler
+    from kg.lemmatizer import use_table_lemmatizer
 
-    if attribute_table:
+    if table_components:
         use_table_attribute_ruler(nlp)
+        use_table_lemmatizer(nlp)
     nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     nlp.add_pipe(CONLL_COMPONENT, after="ner")
     nlp.add_pipe(RECONCILE_COMPONENT, after=CONLL_COMPONENT)
