@@ -50,34 +50,6 @@ def _key(name: str) -> str:
     return "ORTH" if upper == "TEXT" else upper
 
 
-def _tabled(
-    pattern: Sequence[Mapping[str, Any]], index: int
-) -> dict[str, tuple[bool, set[Any]]] | None:
-    """The constraints of a one-token pattern as ``{ATTR: (negated, values)}`` (the value
-    must be one of ``values``, or with ``negated`` none of them), or ``None`` when the
-    Matcher must decide it (several tokens, an operator, a regex, another attribute)."""
-    if len(pattern) != 1 or index not in (0, -1):
-        return None
-    out: dict[str, tuple[bool, set[Any]]] = {}
-    for name, value in pattern[0].items():
-        key = _key(name)
-        if key not in _TABLE_ATTRS:
-            return None
-        if isinstance(value, dict):
-            if len(value) != 1 or not isinstance(next(iter(value.values())), list):
-                return None
-            operator, values = next(iter(value.items()))
-            if operator not in ("IN", "NOT_IN"):
-                return None
-            negated, allowed = operator == "NOT_IN", set(values)
-        else:
-            negated, allowed = False, {value}
-        if not all(isinstance(v, bool if key.startswith("IS_") else str) for v in allowed):
-            return None
-        out[key] = (negated, allowed)
-    return out
-
-
 _Test = tuple[int, str, Any]
 """One condition on a token: (attribute id, ``"in"``/``"not_in"``/``"regex"``, operand)."""
 
@@ -138,6 +110,22 @@ def _anchor(specs: list[list[_Test]]) -> tuple[int, _Test] | None:
     return k, test
 
 
+def _one_token_values(specs: list[list[_Test]], index: int) -> bool:
+    """Whether a pattern is one token tested for values only (no regex, each attribute once):
+    whether it matches then depends only on which of the mentioned values the token has."""
+    if len(specs) != 1 or index not in (0, -1):
+        return False
+    attrs = [attr for attr, _, _ in specs[0]]
+    return len(set(attrs)) == len(attrs) and all(kind != "regex" for _, kind, _ in specs[0])
+
+
+def _places(wanted: np.ndarray, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each value of ``column``: whether it is in the sorted array ``wanted``, and where."""
+    place = np.searchsorted(wanted, column)
+    clipped = np.minimum(place, len(wanted) - 1)
+    return (place < len(wanted)) & (wanted[clipped] == column), place
+
+
 class TableAttributeRuler:
     """Applies an ``AttributeRuler``'s rules with the same result, by table lookup.
 
@@ -154,6 +142,7 @@ class TableAttributeRuler:
         if unknown:
             raise ValueError(f"attribute ruler sets attributes kg cannot table: {unknown}")
         self._writes = writes
+        self._array_attrs = [a for a in _ARRAY_SETS if a in writes]
         # One-token patterns, as (rule number, {attr id: (negated, values)}), in rule order.
         tabled: list[tuple[int, dict[int, tuple[bool, set[int]]]]] = []
         self._matcher = Matcher(self.vocab)
@@ -164,31 +153,20 @@ class TableAttributeRuler:
             index = entry.get("index", 0)
             rest = []
             for pattern in entry["patterns"]:
-                constraints = _tabled(pattern, index)
-                if constraints is None:
-                    specs = _direct(pattern, strings)
-                    anchor = _anchor(specs) if specs else None
-                    if specs and anchor:
-                        direct.append((rule, specs, anchor))
-                    else:
-                        rest.append(pattern)
-                    continue
-                tabled.append(
-                    (
-                        rule,
-                        {
-                            IDS[name]: (
-                                negated,
-                                {int(v) if isinstance(v, bool) else strings.add(v) for v in values},
-                            )
-                            for name, (negated, values) in constraints.items()
-                        },
-                    )
-                )
+                specs = _direct(pattern, strings)
+                if specs is None:
+                    rest.append(pattern)
+                elif _one_token_values(specs, index):
+                    tests = specs[0]
+                    tabled.append((rule, {a: (kind == "not_in", ids) for a, kind, ids in tests}))
+                elif (anchor := _anchor(specs)) is not None:
+                    direct.append((rule, specs, anchor))
+                else:
+                    rest.append(pattern)
             if rest:
                 self._matcher.add(str(rule), rest)
                 matched_rules += 1
-        self._indices = list(ruler.indices)
+        self._indices: list[int] = [int(i) for i in ruler.indices]
         self._tabled = tabled
         self._has_matcher = matched_rules > 0
         # The attributes tabled patterns test, and per attribute the values they mention.
@@ -233,10 +211,7 @@ class TableAttributeRuler:
             if not len(mentioned):
                 codes = codes * radix
                 continue
-            column = values[:, self._column[attr]]
-            place = np.searchsorted(mentioned, column)
-            clipped = np.minimum(place, len(mentioned) - 1)
-            hit = (place < len(mentioned)) & (mentioned[clipped] == column)
+            hit, place = _places(mentioned, values[:, self._column[attr]])
             codes = codes * radix + np.where(hit, place + 1, 0)
         return codes
 
@@ -284,9 +259,7 @@ class TableAttributeRuler:
         candidates: list[tuple[int, int]] = []  # (place in self._direct, anchor token)
         for attr, (wanted, table) in self._anchored.items():
             column = values[:, self._column[attr]]
-            place = np.searchsorted(wanted, column)
-            clipped = np.minimum(place, len(wanted) - 1)
-            for hit in np.nonzero(wanted[clipped] == column)[0].tolist():
+            for hit in np.nonzero(_places(wanted, column)[0])[0].tolist():
                 candidates.extend((p, hit) for p in table[int(column[hit])])
         for p in self._regex_anchored:
             anchor = self._direct[p][2][1]
@@ -306,14 +279,19 @@ class TableAttributeRuler:
                 for j, tests in enumerate(specs)
                 for test in tests
             ):
-                index = self._indices[rule]
-                target = (start if index >= 0 else start + length) + index
-                if not start <= target < start + length:
-                    raise ValueError(
-                        f"attribute ruler rule {rule}: index {index} is outside a match "
-                        f"of {length} token(s)"
-                    )
-                yield rule, target
+                yield rule, self._target(rule, start, start + length)
+
+    def _target(self, rule: int, start: int, end: int) -> int:
+        """The token a match of ``rule`` over ``start:end`` sets (its index may count from
+        the end); an index outside the match is an error, as in spaCy."""
+        index = self._indices[rule]
+        target = (start if index >= 0 else end) + index
+        if not start <= target < end:
+            raise ValueError(
+                f"attribute ruler rule {rule}: index {index} is outside a match of "
+                f"{end - start} token(s)"
+            )
+        return target
 
     def _final_for(self, code: int) -> dict[int, int]:
         """What the tabled rules set on a token with ``code``: {attribute id: value}."""
@@ -345,15 +323,8 @@ class TableAttributeRuler:
         if self._has_matcher:
             for match_id, start, end in self._matcher(doc, allow_missing=True):
                 rule = int(self.vocab.strings[match_id])
-                index = self._indices[rule]
-                i = (start if index >= 0 else end) + index
-                if not start <= i < end:
-                    raise ValueError(
-                        f"attribute ruler rule {rule}: index {index} is outside a match of "
-                        f"{end - start} token(s)"
-                    )
-                extra.setdefault(i, []).append(rule)
-        array_attrs = [a for a in _ARRAY_SETS if a in self._writes]
+                extra.setdefault(self._target(rule, start, end), []).append(rule)
+        array_attrs = self._array_attrs
         if array_attrs:
             current = doc.to_array(cast(Any, array_attrs)).reshape(n, len(array_attrs))
             new = current.copy()

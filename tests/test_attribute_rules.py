@@ -52,6 +52,8 @@ RULES: list[dict[str, Any]] = [
     {"patterns": [[{"IS_SPACE": True}]], "attrs": {"TAG": "_SP", "POS": "SPACE", "MORPH": "_"}},
     {"patterns": [[{"IS_SPACE": True, "DEP": {"NOT_IN": [""]}}]], "attrs": {"DEP": "dep"}},
     {"patterns": [[{"TEXT": "Who"}]], "attrs": {"LEMMA": "WHO"}},
+    # TEXT is ORTH: two conditions on one attribute, both must hold (here they never do).
+    {"patterns": [[{"TEXT": "Who", "ORTH": "who"}]], "attrs": {"LEMMA": "nobody"}},
 ]
 
 
