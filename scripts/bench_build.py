@@ -507,7 +507,7 @@ def build_rows(
                 words,
                 stock_s,
                 "reference",
-                note="the same annotations, spaCy's own component",
+                note="the same annotations, spaCy's own components",
                 vs_baseline=words / stock_s / base_rate,
                 cpu_s=stock_cpu,
             )
