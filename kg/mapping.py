@@ -210,7 +210,8 @@ class Mapper:
             yield iri, OWL.sameAs, WD[entity.qid]
 
     def document_quads(self, extraction: Extraction, resolution: Resolution) -> Iterator[Quad]:
-        """Everything one article says, in that article's named graph."""
+        """Everything one article says, in that article's named graph, and the descriptions
+        of its publisher and of kg (graph ``None``: the default graph)."""
         document = extraction.document
         doc_id = document.id
         g = self.iris.graph(doc_id)
@@ -238,19 +239,25 @@ class Mapper:
             yield q(doc, SCHEMA.url, Literal(document.url, datatype=XSD.anyURI))
         if document.external_id:
             yield q(doc, SCHEMA.identifier, Literal(document.external_id))
+        # The publisher and kg itself are described once, in the default graph, like the merged
+        # entities; each article's graph only points to them.  A triple written into every
+        # article's graph would match once per article in queries over the union of the graphs
+        # (Oxigraph's union default graph is a bag), so "?org a schema:Organization" would list
+        # a publisher as many times as it has articles.
         if document.publisher:
             pub = iris.publisher(document.publisher)
             yield q(doc, SCHEMA.publisher, pub)
-            yield q(pub, RDF.type, SCHEMA.Organization)
-            yield q(pub, RDFS.label, _en(document.publisher))
+            yield q(doc, KG.publisherName, _en(document.publisher))
+            yield pub, RDF.type, SCHEMA.Organization, None
+            yield pub, RDFS.label, _en(document.publisher), None
         activity = iris.activity(doc_id)
         yield q(g, PROV.wasDerivedFrom, doc)
         yield q(g, PROV.wasGeneratedBy, activity)
         yield q(activity, RDF.type, KG.Extraction)
         yield q(activity, PROV.used, doc)
         yield q(activity, PROV.wasAssociatedWith, iris.software())
-        yield q(iris.software(), RDF.type, PROV.SoftwareAgent)
-        yield q(iris.software(), RDFS.label, Literal(SOFTWARE, lang="en"))
+        yield iris.software(), RDF.type, PROV.SoftwareAgent, None
+        yield iris.software(), RDFS.label, Literal(SOFTWARE, lang="en"), None
 
         # --- text layer
         yield q(ctx, RDF.type, NIF.Context)

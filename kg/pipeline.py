@@ -25,7 +25,7 @@ from kg.extract import Extractor
 from kg.gazetteer import Gazetteer
 from kg.ingest import expand_paths, read_documents
 from kg.lexicon import Lexicon
-from kg.mapping import Mapper
+from kg.mapping import RDFS, Mapper, Quad
 from kg.model import Document, Extraction
 from kg.nlp import DEFAULT_MODEL, load_pipeline, truecase_headlines
 from kg.resolve import Resolver
@@ -551,6 +551,7 @@ def build(
 
         progress = _progress(settings.progress, expected)
         store.ensure_ontology(ontology_dir() / "kg.ttl", ONTOLOGY_GRAPH)
+        store.move_shared_descriptions(label_preference)  # a store of an earlier kg
         written = 0
         try:
             batches = _batches(fresh(), settings.batch_size)
@@ -624,13 +625,15 @@ def _store_document(
             else:
                 relabel.append(f"<{iri}>")
         quads.extend((s, p, o, None) for s, p, o in mapper.entity_triples(entity))
+    unlabel = _publisher_label(extraction.document.publisher, mapper, store, quads)
     t2 = time.perf_counter()
     old_versions = store.versions_of(
         extraction.document.url, extraction.document.external_id, extraction.document.id
     )
-    if old_versions or relabel:
-        # a new version of the same article, or a better label for an entity: one update
-        store.replace_documents(old_versions, quads, relabel)
+    if old_versions or relabel or unlabel:
+        # a new version of the same article, or a better label for an entity or the
+        # publisher: one update
+        store.replace_documents(old_versions, quads, relabel, unlabel=unlabel)
     else:
         store.add_quads(quads)
     t3 = time.perf_counter()
@@ -638,6 +641,30 @@ def _store_document(
     seconds["map"] += t2 - t1
     seconds["store"] += t3 - t2
     return len(old_versions), len(quads)
+
+
+def _publisher_label(
+    publisher: str, mapper: Mapper, store: TripleStore, quads: list[Quad]
+) -> list[str]:
+    """The publisher has one label in the default graph whatever its articles call it
+    ("Reuters", "REUTERS"): the best spelling by :func:`label_preference`, so the choice does
+    not depend on the order of the articles.  Drops this article's label from ``quads`` when
+    the stored one is as good; else returns the publisher (``<iri>``) to lose its label."""
+    name = " ".join(publisher.split())
+    if not name:
+        return []
+    iri = mapper.iris.publisher(publisher)
+    labelled = store.label_of(iri)
+    if labelled is None or labelled == name:
+        return []
+    if label_preference(labelled) <= label_preference(name):
+        quads[:] = [
+            quad
+            for quad in quads
+            if not (quad[0] == iri and quad[1] == RDFS.label and quad[3] is None)
+        ]
+        return []
+    return [f"<{iri}>"]
 
 
 def label_preference(label: str) -> tuple[bool, bool, str]:

@@ -25,7 +25,7 @@ WHERE {
     ?ev nif:anchorOf ?sentence ; nif:referenceContext/nif:sourceUrl ?doc .
     OPTIONAL { ?doc schema:headline ?headline }
     OPTIONAL { ?doc schema:datePublished ?date }
-    OPTIONAL { ?doc schema:publisher/rdfs:label ?publisher }
+    OPTIONAL { ?doc kg:publisherName ?publisher }
     OPTIONAL { ?doc schema:url ?url }
   }
 }
@@ -40,7 +40,7 @@ WHERE {
     ?ev nif:anchorOf ?sentence ; nif:referenceContext/nif:sourceUrl ?doc .
     OPTIONAL { ?doc schema:headline ?headline }
     OPTIONAL { ?doc schema:datePublished ?date }
-    OPTIONAL { ?doc schema:publisher/rdfs:label ?publisher }
+    OPTIONAL { ?doc kg:publisherName ?publisher }
     OPTIONAL { ?doc schema:url ?url }
   }
 }

@@ -15,7 +15,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +51,15 @@ def python_value_json(term: Mapping[str, str] | None) -> Any:
         else ox.Literal(term["value"])
     )
     return python_value(literal)
+
+
+_OLD_LAYOUT = "ASK { GRAPH ?g { ?a prov:wasAssociatedWith ?x . ?x ?p ?o } }"
+_MOVE_SHARED = """
+INSERT { GRAPH ?g { ?d kg:publisherName ?name } }
+WHERE { GRAPH ?g { ?d schema:publisher ?x . ?x rdfs:label ?name } } ;
+DELETE { GRAPH ?g { ?x ?p ?o } } INSERT { ?x ?p ?o }
+WHERE { GRAPH ?g { ?s schema:publisher|prov:wasAssociatedWith ?x . ?x ?p ?o } }
+"""
 
 
 class RemoteStore(Lookups):
@@ -154,18 +163,37 @@ class RemoteStore(Lookups):
         return [{k: str(v) for k, v in row.items() if v is not None} for row in result]
 
     def replace_documents(
-        self, old_graphs: Iterable[str], quads: Iterable[Quad] = (), relabel: Iterable[str] = ()
+        self,
+        old_graphs: Iterable[str],
+        quads: Iterable[Quad] = (),
+        relabel: Iterable[str] = (),
+        *,
+        unlabel: Iterable[str] = (),
     ) -> None:
         graphs = list(old_graphs)
         touched: set[str] = set()
+        detached: set[str] = set()
         for g in graphs:
             rows = self.select(
                 f"SELECT DISTINCT ?e WHERE {{ GRAPH {ox.NamedNode(g)} {{ ?m itsrdf:taIdentRef ?e }} }}"
             )
             touched |= {f"<{r['e']}>" for r in rows}
-        update = replace_update(graphs, quads, touched, relabel)
+            rows = self.select(
+                f"SELECT DISTINCT ?x WHERE {{ GRAPH {ox.NamedNode(g)} "
+                "{ ?s schema:publisher|prov:wasAssociatedWith ?x } FILTER(isIRI(?x)) }"
+            )
+            detached |= {f"<{r['x']}>" for r in rows}
+        update = replace_update(graphs, quads, touched, relabel, unlabel=unlabel, detached=detached)
         if update:
             self.update(update)
+
+    def move_shared_descriptions(self, label_key: Callable[[str], Any]) -> int:
+        """As :meth:`kg.store.GraphStore.move_shared_descriptions`, in one update; a publisher
+        spelled two ways in the old graphs keeps both labels (``label_key`` is not used)."""
+        if not self.select(_OLD_LAYOUT):
+            return 0
+        self.update(_MOVE_SHARED)
+        return 1
 
     def ensure_ontology(self, path: Path, graph: str) -> None:
         import hashlib

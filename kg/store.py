@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -141,16 +141,26 @@ def _closing_brace(masked: str, start: int) -> int:
 
 
 def replace_update(
-    old_graphs: list[str], quads: Iterable[Quad], touched: set[str], relabel: Iterable[str] = ()
+    old_graphs: list[str],
+    quads: Iterable[Quad],
+    touched: set[str],
+    relabel: Iterable[str] = (),
+    *,
+    unlabel: Iterable[str] = (),
+    detached: Iterable[str] = (),
 ) -> str:
     """One SPARQL update that drops ``old_graphs``, removes the ``rdfs:label`` of the entities
-    in ``relabel`` (``quads`` bring their new one), inserts ``quads`` and refreshes the merged
-    entities in ``touched`` and ``relabel`` (IRIs in ``<...>`` form); empty when there is
-    nothing to do."""
+    in ``relabel`` and of the nodes in ``unlabel`` (``quads`` bring their new one), inserts
+    ``quads``, refreshes the merged entities in ``touched`` and ``relabel``, and removes the
+    default-graph description of each node in ``detached`` (publishers, kg's agent) that no
+    article graph points to any more (IRIs in ``<...>`` form); empty when there is nothing
+    to do."""
     ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in old_graphs]
     relabelled = sorted(set(relabel))
+    dropped_labels = sorted(set(relabelled) | set(unlabel))
+    if dropped_labels:
+        ops.append(_DROP_LABELS.replace("$ENTITIES", " ".join(dropped_labels)))
     if relabelled:
-        ops.append(_DROP_LABELS.replace("$ENTITIES", " ".join(relabelled)))
         touched = touched | set(relabelled)
     data = insert_data(quads)
     if data:
@@ -159,7 +169,18 @@ def replace_update(
         values = " ".join(sorted(touched))
         ops.append(_REFRESH_ALIASES.replace("$ENTITIES", values))
         ops.append(_DROP_ORPHANS.replace("$ENTITIES", values))
+    nodes = sorted(set(detached))
+    if nodes:
+        ops.append(_DROP_UNREFERENCED.replace("$NODES", " ".join(nodes)))
     return " ;\n".join(ops)
+
+
+def _quad_text(quad: Any) -> str:
+    """A pyoxigraph quad as SPARQL data (``GRAPH <g> { s p o . }`` for a named graph)."""
+    triple = f"{quad.subject} {quad.predicate} {quad.object} ."
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return triple
+    return f"GRAPH {quad.graph_name} {{ {triple} }}"
 
 
 def prefix_declarations() -> str:
@@ -410,7 +431,7 @@ SELECT ?id ?graph ?doc ?title ?published ?publisher ?url ?identifier ?source WHE
   GRAPH ?graph { ?doc a schema:NewsArticle ; kg:documentId ?id ; kg:sourceFile ?source .
     OPTIONAL { ?doc schema:headline ?title }
     OPTIONAL { ?doc schema:datePublished ?published }
-    OPTIONAL { ?doc schema:publisher/rdfs:label ?publisher }
+    OPTIONAL { ?doc kg:publisherName ?publisher }
     OPTIONAL { ?doc schema:url ?url }
     OPTIONAL { ?doc schema:identifier ?identifier } }
 } ORDER BY ?published ?source ?id
@@ -435,6 +456,21 @@ DELETE { ?e ?p ?o } WHERE {
   FILTER NOT EXISTS { GRAPH ?g { ?m itsrdf:taIdentRef ?e } }
 }
 """
+_DROP_UNREFERENCED = """
+DELETE { ?x ?p ?o } WHERE {
+  VALUES ?x { $NODES }
+  ?x ?p ?o .
+  FILTER NOT EXISTS { GRAPH ?g { ?s ?link ?x } }
+}
+"""
+_PUBLISHER_NAME = ox.NamedNode("https://w3id.org/kg-news/ontology#publisherName")
+_SHARED_LINKS = (
+    ox.NamedNode("https://schema.org/publisher"),
+    ox.NamedNode("http://www.w3.org/ns/prov#wasAssociatedWith"),
+)
+"""The links from an article's graph to a node described once in the default graph (its
+publisher, kg's agent): when a graph is dropped, the nodes it linked to lose their description
+if no other graph links to them."""
 
 
 class TripleStore(Protocol):
@@ -448,9 +484,15 @@ class TripleStore(Protocol):
     def people(self) -> list[tuple[str, str, str]]: ...
     def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]: ...
     def replace_documents(
-        self, old_graphs: Iterable[str], quads: Iterable[Quad] = (), relabel: Iterable[str] = ()
+        self,
+        old_graphs: Iterable[str],
+        quads: Iterable[Quad] = (),
+        relabel: Iterable[str] = (),
+        *,
+        unlabel: Iterable[str] = (),
     ) -> None: ...
     def ensure_ontology(self, path: Path, graph: str) -> None: ...
+    def move_shared_descriptions(self, label_key: Callable[[str], Any]) -> int: ...
     def flush(self) -> None: ...
     def close(self) -> None: ...
 
@@ -592,6 +634,69 @@ class GraphStore(Lookups):
         self._store.clear_graph(g)
         self._store.extend(quads)
 
+    def move_shared_descriptions(self, label_key: Callable[[str], Any]) -> int:
+        """Stores written by earlier development versions of kg describe an article's
+        publisher and kg's agent in every article's graph.  Move those descriptions to the
+        default graph, once each, and give each article its ``kg:publisherName`` (the label
+        its graph gave the publisher), in one transaction; the publisher keeps the label that
+        sorts first by ``label_key``.  Returns how many nodes were moved: 0, after one cheap
+        look, for a store already in shape."""
+
+        def described(link: Any) -> Iterator[tuple[Any, list[Any]]]:
+            for quad in self._store.quads_for_pattern(None, link, None, None):
+                if isinstance(quad.graph_name, ox.NamedNode) and isinstance(
+                    quad.object, ox.NamedNode
+                ):
+                    yield (
+                        quad,
+                        list(
+                            self._store.quads_for_pattern(quad.object, None, None, quad.graph_name)
+                        ),
+                    )
+
+        # every build writes the same layout, so the first link shows the store's
+        first = next(described(_SHARED_LINKS[1]), None)
+        if first is None or not first[1]:
+            return 0
+        labels = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        moved: dict[Any, list[Any]] = {}
+        insert: set[Any] = set()
+        for link in _SHARED_LINKS:
+            for quad, quads in described(link):
+                moved.setdefault(quad.object, []).extend(quads)
+                if link == _SHARED_LINKS[0]:  # the article's own spelling of its publisher
+                    insert.update(
+                        ox.Quad(quad.subject, _PUBLISHER_NAME, q.object, quad.graph_name)
+                        for q in quads
+                        if q.predicate == labels
+                    )
+        delete = {q for quads in moved.values() for q in quads}
+        default = ox.DefaultGraph()
+        for node, quads in moved.items():
+            names = sorted(
+                {q.object for q in quads if q.predicate == labels}
+                | {q.object for q in self._store.quads_for_pattern(node, labels, None, default)},
+                key=lambda o: label_key(str(getattr(o, "value", o))),
+            )
+            for q in quads:
+                if q.predicate != labels:
+                    insert.add(ox.Quad(q.subject, q.predicate, q.object, default))
+            for name in names[1:]:
+                delete.add(ox.Quad(node, labels, name, default))
+            if names:
+                insert.add(ox.Quad(node, labels, names[0], default))
+        delete -= insert
+        update = []
+        if delete:
+            update.append("DELETE DATA { " + " ".join(_quad_text(q) for q in delete) + " }")
+        if insert:
+            update.append("INSERT DATA { " + " ".join(_quad_text(q) for q in insert) + " }")
+        try:
+            self._store.update(" ;\n".join(update))
+        except OSError as exc:
+            raise StoreError(f"cannot update the store: {exc}") from None
+        return len(moved)
+
     # ------------------------------------------------------------------ documents
     def documents(self) -> list[dict[str, Any]]:
         """Every article in the store: id, graph, title, date, publisher, url, source, quads."""
@@ -622,19 +727,31 @@ class GraphStore(Lookups):
         return []
 
     def replace_documents(
-        self, old_graphs: Iterable[str], quads: Iterable[Quad] = (), relabel: Iterable[str] = ()
+        self,
+        old_graphs: Iterable[str],
+        quads: Iterable[Quad] = (),
+        relabel: Iterable[str] = (),
+        *,
+        unlabel: Iterable[str] = (),
     ) -> None:
         """In one transaction: drop the graphs of ``old_graphs``, add ``quads``, and bring the
         merged entities those graphs mentioned up to date (aliases recomputed from the mentions
         that remain; an entity no article mentions any more is removed).  The entities in
         ``relabel`` (``<iri>``) lose their label for the one ``quads`` gives them, and their
-        aliases are recomputed too."""
+        aliases are recomputed too; the nodes in ``unlabel`` (a publisher) only lose their
+        label.  A publisher, or kg's agent, that no article graph points to any more loses its
+        description."""
         graphs = list(old_graphs)
         touched: set[str] = set()
+        detached: set[str] = set()
         for g in graphs:
-            for quad in self._store.quads_for_pattern(None, _TA_IDENT_REF, None, ox.NamedNode(g)):
+            graph = ox.NamedNode(g)
+            for quad in self._store.quads_for_pattern(None, _TA_IDENT_REF, None, graph):
                 touched.add(str(quad.object))
-        update = replace_update(graphs, quads, touched, relabel)
+            for link in _SHARED_LINKS:
+                for quad in self._store.quads_for_pattern(None, link, None, graph):
+                    detached.add(str(quad.object))
+        update = replace_update(graphs, quads, touched, relabel, unlabel=unlabel, detached=detached)
         if not update:
             return
         try:

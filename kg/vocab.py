@@ -126,6 +126,7 @@ class KG(DefinedNamespace):
     nominal: URIRef
     documentId: URIRef
     sourceFile: URIRef
+    publisherName: URIRef
     ignoredSpan: URIRef
 
 

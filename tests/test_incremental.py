@@ -107,3 +107,112 @@ def test_relations_live_in_the_article_graph_and_go_with_it(tmp_path: Path) -> N
     kg.remove(str(tmp_path / "quill.txt"))
     assert kg.query(count)[0]["n"] == 0
     assert kg.validate().conforms
+
+
+SHARED = """SELECT ?node ?label WHERE {
+  { ?node a schema:Organization } UNION { ?node a prov:SoftwareAgent }
+  ?node rdfs:label ?label .
+  FILTER NOT EXISTS { ?node owl:sameAs ?any }
+  FILTER(CONTAINS(STR(?node), "/publisher/") || CONTAINS(STR(?node), "/agent/"))
+} ORDER BY ?label"""
+
+
+def _article(title: str, publisher: str, body: str) -> str:
+    return f"title: {title}\ndate: 2024-05-03\nsource: {publisher}\n\n{body}\n"
+
+
+def test_a_publisher_and_kg_are_one_row_each_whatever_the_number_of_articles(
+    tmp_path: Path,
+) -> None:
+    """The union of the graphs is a bag in Oxigraph: a triple in every article's graph would
+    come back once per article (and a join of two such triples once per pair)."""
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.add_documents(
+        [
+            _write(tmp_path, "a.txt", _article("A", "Harbour Wire", "Norway opened an embassy.")),
+            _write(tmp_path, "b.txt", _article("B", "Harbour Wire", "Chad closed a border.")),
+            _write(tmp_path, "c.txt", _article("C", "Harbour Wire", "Peru signed a deal.")),
+        ]
+    )
+    assert [r["label"] for r in kg.query(SHARED)] == ["Harbour Wire", "kg 0.1.0"]
+    assert {d["publisher"] for d in kg.documents()} == {"Harbour Wire"}
+    assert kg.validate().conforms
+
+
+@pytest.mark.parametrize("order", [("lower", "upper"), ("upper", "lower")])
+def test_a_publisher_spelled_two_ways_gets_the_best_label_in_either_order(
+    tmp_path: Path, order: tuple[str, str]
+) -> None:
+    texts = {
+        "lower": _article("A", "Harbour Wire", "Norway opened an embassy."),
+        "upper": _article("B", "HARBOUR WIRE", "Chad closed a border."),
+    }
+    kg = KnowledgeGraph(tmp_path / "store")
+    for name in order:  # one build per article: the second finds the first's label
+        kg.add_documents([_write(tmp_path, f"{name}.txt", texts[name])])
+    assert [r["label"] for r in kg.query(SHARED)] == ["Harbour Wire", "kg 0.1.0"]
+
+
+def test_removing_the_last_article_of_a_publisher_removes_its_description(
+    tmp_path: Path,
+) -> None:
+    kg = KnowledgeGraph(tmp_path / "store")
+    a = _write(tmp_path, "a.txt", _article("A", "Harbour Wire", "Norway opened an embassy."))
+    b = _write(tmp_path, "b.txt", _article("B", "Delta Post", "Chad closed a border."))
+    kg.add_documents([a, b])
+    assert [r["label"] for r in kg.query(SHARED)] == ["Delta Post", "Harbour Wire", "kg 0.1.0"]
+    kg.remove(str(b))
+    assert [r["label"] for r in kg.query(SHARED)] == ["Harbour Wire", "kg 0.1.0"]
+    kg.remove(str(a))
+    assert kg.query(SHARED) == []
+    leftover = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?s), '/publisher/')) }"
+    assert kg.query(leftover) == []
+
+
+def test_a_store_written_by_an_earlier_kg_is_brought_into_shape_by_the_next_build(
+    tmp_path: Path,
+) -> None:
+    """Earlier development versions described the publisher and kg's agent in every
+    article's graph."""
+    import pyoxigraph as ox
+
+    kg = KnowledgeGraph(tmp_path / "store")
+    kg.add_documents(
+        [
+            _write(tmp_path, "a.txt", _article("A", "Harbour Wire", "Norway opened an embassy.")),
+            _write(tmp_path, "b.txt", _article("B", "HARBOUR WIRE", "Chad closed a border.")),
+        ]
+    )
+    inner = kg.store.inner
+    shared = [
+        q
+        for q in inner.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        if "/publisher/" in q.subject.value or "/agent/" in q.subject.value
+    ]
+    assert len(shared) == 4
+    # the old layout: each article's graph describes its publisher (as it spells it) and kg
+    old = []
+    for doc in kg.documents():
+        graph = ox.NamedNode(doc["graph"])
+        spelling = "HARBOUR WIRE" if doc["title"] == "B" else "Harbour Wire"
+        for q in shared:
+            obj = q.object
+            if q.predicate.value.endswith("#label") and "/publisher/" in q.subject.value:
+                obj = ox.Literal(spelling, language="en")
+            old.append(ox.Quad(q.subject, q.predicate, obj, graph))
+    inner.extend(old)
+    for q in shared:
+        inner.remove(q)
+    name = ox.NamedNode("https://w3id.org/kg-news/ontology#publisherName")
+    for q in list(inner.quads_for_pattern(None, name, None, None)):
+        inner.remove(q)
+    assert len(kg.query(SHARED)) == 8  # type x label, once per pair of graphs
+    kg.add_documents([_write(tmp_path, "c.txt", _article("C", "Delta Post", "Peru signed."))])
+    assert [r["label"] for r in kg.query(SHARED)] == ["Delta Post", "Harbour Wire", "kg 0.1.0"]
+    assert not [q for q in old if q in inner]
+    # each article keeps its own spelling, in its graph
+    assert {d["title"]: d["publisher"] for d in kg.documents()} == {
+        "A": "Harbour Wire",
+        "B": "HARBOUR WIRE",
+        "C": "Delta Post",
+    }

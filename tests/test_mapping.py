@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.extract import Extractor
 from kg.gazetteer import Gazetteer
@@ -120,7 +120,10 @@ def build():
         resolution = Resolver(Gazetteer.default()).resolve([extraction])
         ds = Graph()
         for s, p, o, g in mapper.document_quads(extraction, resolution):
-            assert g == mapper.iris.graph(document.id)
+            # the article's graph, or the default graph for kg's agent (described once)
+            assert g == mapper.iris.graph(document.id) or (
+                g is None and s == mapper.iris.software()
+            )
             ds.add((s, p, o))
         for entity in resolution.entities.values():
             for triple in mapper.entity_triples(entity):
@@ -290,7 +293,8 @@ def test_a_relation_is_a_direct_triple_and_a_statement() -> None:
     mapper = Mapper(Lexicon.load(), BASE)
     doc_id = extraction.document.id
     quads = list(mapper.document_quads(extraction, resolution))
-    assert {g for *_, g in quads} == {mapper.iris.graph(doc_id)}  # all in the article's graph
+    # all in the article's graph, but for kg's agent, described once in the default graph
+    assert {g for s, *_, g in quads if s != mapper.iris.software()} == {mapper.iris.graph(doc_id)}
     ds = Graph()
     for s, p, o, _g in quads:
         ds.add((s, p, o))
@@ -474,3 +478,27 @@ def test_quantity_claim_credited_to_the_speaker_a_pronoun_refers_to(build) -> No
     claim = next(ds.subjects(RDF.type, KG.QuantityClaim))
     assert ds.value(claim, SEM_ACCORDING_TO) == ds.value(ruto, ITSRDF.taIdentRef)
     assert str(ds.value(claim, KG.creditedText)) == "William Ruto"
+
+
+def test_the_publisher_and_kg_are_described_in_the_default_graph_and_linked_from_the_article() -> (
+    None
+):
+    """A triple in every article's graph would match once per article over the union of the
+    graphs; the publisher's and kg's descriptions are written once, to the default graph."""
+    mapper = Mapper(Lexicon.load(), BASE)
+    document = Document("Egypt opened the crossing.", "a.txt", publisher="Harbour  Wire")
+    quads = list(mapper.document_quads(Extraction(document), Resolution()))
+    pub, software = mapper.iris.publisher("Harbour Wire"), mapper.iris.software()
+    graph, doc = mapper.iris.graph(document.id), mapper.iris.doc(document.id)
+    shared = {(s, p, o) for s, p, o, g in quads if g is None}
+    assert shared == {
+        (pub, RDF.type, SCHEMA.Organization),
+        (pub, RDFS.label, Literal("Harbour Wire", lang="en")),
+        (software, RDF.type, PROV.SoftwareAgent),
+        (software, RDFS.label, Literal("kg 0.1.0", lang="en")),
+    }
+    assert (doc, SCHEMA.publisher, pub, graph) in quads
+    # the name as this article gives it stays in its graph, for listings by article
+    assert (doc, KG.publisherName, Literal("Harbour Wire", lang="en"), graph) in quads
+    assert (mapper.iris.activity(document.id), PROV.wasAssociatedWith, software, graph) in quads
+    assert all(g == graph for s, p, o, g in quads if s not in {pub, software})

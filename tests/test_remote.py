@@ -146,3 +146,43 @@ def test_an_endpoint_that_cannot_be_reached() -> None:
     assert "cannot reach" in result.output
     bad = CliRunner().invoke(main, ["build", str(SAMPLE_DIR), "--endpoint", "ftp://x/update", "-q"])
     assert bad.exit_code == 3 and "not an http(s) URL" in bad.output
+
+
+def test_a_publisher_is_described_once_on_the_endpoint_and_goes_with_its_last_article(
+    server: str,
+) -> None:
+    from kg.mapping import Iris
+    from kg.model import Document
+    from kg.vocab import DEFAULT_BASE
+
+    loud = Document("Chad closed a border on Friday.", "b.txt", publisher="HARBOUR WIRE")
+    plain = Document("Norway opened an embassy on Monday.", "a.txt", publisher="Harbour Wire")
+    remote = KnowledgeGraph(endpoint=f"{server}/update")
+    remote.add_documents([loud])
+    remote.add_documents([plain])
+    publishers = (
+        "SELECT ?label WHERE { ?p a schema:Organization ; rdfs:label ?label . "
+        'FILTER(CONTAINS(STR(?p), "/publisher/")) }'
+    )
+    assert [dict(r) for r in remote.query(publishers)] == [{"label": "Harbour Wire"}]
+    iris = Iris(DEFAULT_BASE)
+    remote.store.replace_documents([str(iris.graph(loud.id))])  # what a new version does
+    assert [dict(r) for r in remote.query(publishers)] == [{"label": "Harbour Wire"}]
+    remote.store.replace_documents([str(iris.graph(plain.id))])
+    assert remote.query(publishers) == []
+    assert remote.query("ASK { ?s ?p ?o FILTER(CONTAINS(STR(?s), '/agent/')) }") is False
+
+
+def test_an_endpoint_written_by_an_earlier_kg_is_brought_into_shape(server: str) -> None:
+    store = RemoteStore(f"{server}/update")
+    store.update(
+        "INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/x> prov:wasAssociatedWith "
+        '<https://e.org/agent> . <https://e.org/agent> rdfs:label "kg 0.1.0"@en . '
+        '<https://e.org/d> schema:publisher <https://e.org/pub> . '
+        '<https://e.org/pub> rdfs:label "Harbour Wire"@en } }'
+    )
+    assert store.move_shared_descriptions(str) == 1
+    assert store.select("ASK { <https://e.org/agent> rdfs:label ?l }") is True
+    assert store.select("ASK { GRAPH ?g { ?d kg:publisherName ?n } }") is True
+    assert store.select("ASK { GRAPH ?g { <https://e.org/agent> ?p ?o } }") is False
+    assert store.move_shared_descriptions(str) == 0
