@@ -40,8 +40,18 @@ def handle_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            # SIGTERM (kill, a service manager, `timeout`) ends kg the way Ctrl-C does: the
+            # worker processes are stopped and the store closed, not left behind
+            signal.signal(signal.SIGTERM, _terminate)
         try:
             return func(*args, **kwargs)
+        except _TerminatedError:
+            _err("terminated; the store keeps every article written before the signal")
+            sys.exit(143)
         except StoreError as exc:
             _err(str(exc))
             sys.exit(EXIT_STORE)
@@ -71,6 +81,14 @@ def handle_errors(func: F) -> F:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+class _TerminatedError(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that its clean-up runs as for Ctrl-C."""
+
+
+def _terminate(_signum: int, _frame: Any) -> None:
+    raise _TerminatedError
 
 
 store_option = click.option(
@@ -184,12 +202,16 @@ def build(
     own transaction. Files that cannot be read are reported and skipped (exit code 1).
     """
     from kg.mapping import Iris
-    from kg.nlp import load_pipeline
+    from kg.pipeline import _check_model
 
     Iris(base_iri)  # check the base IRI and the model before the store is touched
-    load_pipeline(model, gazetteer=gazetteer)  # a bad --gazetteer table fails here
+    # a package or folder that is there is enough: the workers load the model, not this
+    # process (a model that is there but broken stops the build at its first batch)
+    _check_model(model, load=False)
     local = not memory and endpoint is None
-    created = local and not (store_dir.exists() and any(store_dir.iterdir()))
+    # a store this build makes, in a new folder or in an empty one the user made
+    fresh = local and not (store_dir.is_dir() and any(store_dir.iterdir()))
+    new_folder = local and not store_dir.exists()
     graph = KnowledgeGraph(
         store_dir if local else None,
         memory=memory,
@@ -200,27 +222,45 @@ def build(
         gazetteer=gazetteer,
     )
     report: BuildReport | None = None
+    removed = False
     try:
         report = graph.add_documents(
             list(articles), progress=not quiet, workers=workers, batch_size=batch_size, dask=dask
         )
     finally:
+        # Leave no empty store behind; but a store that holds articles stays, even when the
+        # build stopped half-way (Ctrl-C, an error): each article was its own transaction.
+        removed = fresh and not _holds_articles(graph)
         graph.close()
-        if created and (report is None or not report.added):
-            shutil.rmtree(store_dir, ignore_errors=True)  # leave no empty store behind
+        if removed and new_folder:
+            shutil.rmtree(store_dir, ignore_errors=True)
+        elif removed:  # the user's own empty folder stays, empty
+            for item in store_dir.iterdir():
+                shutil.rmtree(item) if item.is_dir() else item.unlink()
     for warning in report.warnings:
         _err(f"warning: {warning}")
     for problem in report.problems:
         _err(problem)
     if not quiet:
         where = "memory" if memory else endpoint or str(store_dir)
-        click.echo(f"{report.summary()} [{where}]", err=True)
+        if removed:
+            click.echo(f"{report.summary(stored=False)} [{where}: no store written]", err=True)
+        else:
+            click.echo(f"{report.summary()} [{where}]", err=True)
     if not report.added and not report.skipped:
         if not report.problems:
             _err("no articles could be read")
         sys.exit(EXIT_USAGE)
     if report.problems:
         sys.exit(EXIT_PROBLEMS)
+
+
+def _holds_articles(graph: KnowledgeGraph) -> bool:
+    """Whether the store holds at least one article (False when it cannot be asked)."""
+    try:
+        return bool(graph.local.query("ASK { GRAPH ?g { ?d a schema:NewsArticle } }"))
+    except KGError:
+        return False
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -415,9 +455,8 @@ def remove(documents: tuple[str, ...], store_dir: Path) -> None:
     aliases only it gave are dropped; an entity no other article mentions is removed.
     """
     with _open(store_dir) as graph:
-        for ref in documents:
-            for doc in graph.remove(ref):
-                click.echo(f"removed {doc['id']} {doc['title'] or doc['source']}", err=True)
+        for doc in graph.remove(*documents):  # all or nothing
+            click.echo(f"removed {doc['id']} {doc['title'] or doc['source']}", err=True)
 
 
 @main.command()

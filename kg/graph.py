@@ -197,17 +197,25 @@ class KnowledgeGraph:
         source file and number of quads."""
         return self.local.documents()
 
-    def remove(self, ref: str) -> list[dict[str, Any]]:
-        """Remove the article ``ref`` (id or id prefix, source file, URL or external id), with
-        its contribution to merged entities, in one transaction. Returns what was removed."""
-        found = self.local.find_documents(ref)
-        if not found:
-            raise InputError(ref, "no article in the store has this id, source, or URL (kg list)")
-        ids = {d["id"] for d in found}
-        if len(ids) > 1 and ref not in {d["source"] for d in found} | {d["url"] for d in found}:
-            raise InputError(ref, f"matches {len(ids)} articles; give more of the id")
-        self.store.replace_documents([d["graph"] for d in found])
-        return found
+    def remove(self, ref: str, *more: str) -> list[dict[str, Any]]:
+        """Remove the article ``ref`` (id or id prefix, source file, URL or external id), and
+        those of ``more``, with their contribution to merged entities, in one transaction:
+        a ref that matches nothing, or several articles, removes nothing at all. Returns
+        what was removed."""
+        found: dict[str, dict[str, Any]] = {}
+        for one in (ref, *more):
+            matches = self.local.find_documents(one)
+            if not matches:
+                raise InputError(
+                    one, "no article in the store has this id, source, or URL (kg list)"
+                )
+            ids = {d["id"] for d in matches}
+            named = {d["source"] for d in matches} | {d["url"] for d in matches}
+            if len(ids) > 1 and one not in named:
+                raise InputError(one, f"matches {len(ids)} articles; give more of the id")
+            found.update((d["graph"], d) for d in matches)
+        self.store.replace_documents(list(found))
+        return list(found.values())
 
     # ------------------------------------------------------------------ querying
     def query(

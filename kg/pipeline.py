@@ -57,6 +57,8 @@ class BuildReport:
     events: int = 0
     claims: int = 0
     relations: int = 0
+    entity_iris: set[str] = field(default_factory=set, repr=False)
+    """The entities the added articles mention (merged across them), by IRI."""
     triples_before: int = 0
     triples_after: int = 0
     words: int = 0
@@ -71,14 +73,27 @@ class BuildReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def summary(self) -> str:
+    @property
+    def entities(self) -> int:
+        """How many distinct entities the added articles mention."""
+        return len(self.entity_iris)
+
+    def summary(self, *, stored: bool = True) -> str:
+        """One line: articles, what was found in them, the store's size, time and speed
+        (``stored=False``: the store was not kept, so its size is left out)."""
+        store = (
+            f"; store holds {self.triples_after} quads "
+            f"(+{self.triples_after - self.triples_before})"
+            if stored
+            else ""
+        )
         return (
             f"{len(self.added)} article(s) added"
             + (f" ({self.replaced} replacing an older version)" if self.replaced else "")
             + f", {len(self.skipped)} already present, "
-            f"{len(self.problems)} problem(s); {self.mentions} mentions, {self.events} events, "
-            f"{self.claims} quantity claims, {self.relations} relations; store holds {self.triples_after} quads "
-            f"(+{self.triples_after - self.triples_before}) in {self.seconds['total']:.1f} s"
+            f"{len(self.problems)} problem(s); {self.entities} entities, {self.mentions} "
+            f"mentions, {self.events} events, {self.claims} quantity claims, "
+            f"{self.relations} relations{store} in {self.seconds['total']:.1f} s"
             + (
                 f", {self.words / self.seconds['total']:,.0f} words/s"
                 if self.seconds["total"]
@@ -128,7 +143,17 @@ def _init_worker(model: str, gazetteer: tuple[str, ...] = ()) -> None:
 
 
 def _init_pool_worker(model: str, gazetteer: tuple[str, ...], ready: Any) -> None:
-    """:func:`_init_worker` in a worker process, then tell the parent one worker got ready."""
+    """:func:`_init_worker` in a worker process, then tell the parent one worker got ready.
+
+    Ctrl-C in a terminal reaches every process of the group: the worker leaves it to the
+    parent, which stops the pool (a worker interrupted in its own start-up would print the
+    traceback of spaCy's import).  A parent that is killed outright takes the worker with it."""
+    import signal
+
+    from kg.process import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
     _init_worker(model, gazetteer)
     ready.set()
 
@@ -441,7 +466,13 @@ def _extracted(
     run = task or _extract_batch
     if workers <= 0:
         _init_worker(model, gazetteer)
-        yield from (run(b) for b in batches)
+        for batch in batches:
+            try:
+                result = run(batch)
+            except Exception:  # noqa: BLE001 - the batch failed as a whole: find the article
+                # (spaCy refuses a text over nlp.max_length for the whole batch, for example)
+                result = _article_by_article(batch, lambda _i, document: run([document]))
+            yield result
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -568,7 +599,7 @@ def build(
                         problem(extraction)
                         continue
                     replaced, quads = _store_document(
-                        extraction, resolver, mapper, store, report.seconds
+                        extraction, resolver, mapper, store, report.seconds, report.entity_iris
                     )
                     report.replaced += replaced
                     written += quads
@@ -601,9 +632,10 @@ def _store_document(
     mapper: Mapper,
     store: TripleStore,
     seconds: dict[str, float],
+    entities: set[str] | None = None,
 ) -> tuple[int, int]:
     """Write one article in one transaction; returns how many older versions it replaced and
-    how many quads it wrote."""
+    how many quads it wrote.  Adds the IRIs of the entities it mentions to ``entities``."""
     t0 = time.perf_counter()
     resolution = resolver.resolve([extraction])
     t1 = time.perf_counter()
@@ -625,6 +657,8 @@ def _store_document(
             else:
                 relabel.append(f"<{iri}>")
         quads.extend((s, p, o, None) for s, p, o in mapper.entity_triples(entity))
+    if entities is not None:
+        entities.update(str(mapper.entity_iri(resolution.entities[k])) for k in keys)
     unlabel = _publisher_label(extraction.document.publisher, mapper, store, quads)
     t2 = time.perf_counter()
     old_versions = store.versions_of(
@@ -687,8 +721,11 @@ def estimate_articles(inputs: Iterable[str | Path | Document]) -> int:
     total = sum(isinstance(i, Document) for i in items)
     for path in files:
         if path.suffix.lower() in {".jsonl", ".ndjson"}:
-            with path.open("rb") as fh:
-                total += sum(1 for line in fh if line.strip())
+            try:
+                with path.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:
+                total += 1  # unreadable: the build reports it when it comes to read it
         else:
             total += 1
     return total

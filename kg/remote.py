@@ -141,8 +141,12 @@ class RemoteStore(Lookups):
 
     # ------------------------------------------------------------------ what the pipeline uses
     def __len__(self) -> int:
+        """Quads in the named graphs, plus the default graph's triples that are in none:
+        right whether the endpoint's default graph is its own graph or the union of all
+        (as on ``kg serve``, where counting both would count every named quad twice)."""
         rows = self.select(
-            "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+            "SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION "
+            "{ ?s ?p ?o FILTER NOT EXISTS { GRAPH ?named { ?s ?p ?o } } } }"
         )
         return int(rows[0]["n"])
 

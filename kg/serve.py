@@ -50,6 +50,7 @@ from types import TracebackType
 from typing import IO
 
 from kg.errors import StoreError
+from kg.process import die_with_parent
 from kg.store import GraphStore
 
 DEFAULT_BIND = "127.0.0.1"
@@ -326,6 +327,9 @@ class SparqlServer:
                 stderr=self._log,
                 env=env,
                 pass_fds=() if lock_fd is None else (lock_fd,),
+                # ends with kg even when kg is killed outright, so the port and the store's
+                # lock are not held by a server nobody sees
+                preexec_fn=die_with_parent,
             )
         except OSError as exc:
             self._close_log()

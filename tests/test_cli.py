@@ -820,3 +820,78 @@ def test_the_kg_command_parses_with_one_blas_thread_unless_told_otherwise(
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     _one_blas_thread()
     assert "OMP_NUM_THREADS" not in os.environ
+
+
+def _interrupted_build(
+    monkeypatch: pytest.MonkeyPatch, store: Path, signal_error: type[BaseException], articles: int
+) -> Result:
+    """``kg build`` of the sample corpus into a new store, stopped by ``signal_error`` after
+    ``articles`` articles were written (each in its own transaction)."""
+    real = KnowledgeGraph.add_documents
+    first = sorted(SAMPLE_DIR.iterdir())[:articles]
+
+    def add_then_stop(self: KnowledgeGraph, inputs: Any, **options: Any) -> Any:
+        if first:
+            real(self, first, workers=0)
+        raise signal_error
+
+    monkeypatch.setattr(KnowledgeGraph, "add_documents", add_then_stop)
+    return CliRunner().invoke(main, ["build", str(SAMPLE_DIR), "--store", str(store), "-q"])
+
+
+def test_an_interrupted_build_keeps_the_new_store_and_the_articles_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "new-store"
+    result = _interrupted_build(monkeypatch, store, KeyboardInterrupt, 2)
+    assert result.exit_code == 130, result.output
+    assert "keeps every article written" in result.output
+    assert len(GraphStore.open(store, create=False).documents()) == 2
+
+
+def test_sigterm_ends_a_build_as_ctrl_c_does_with_exit_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.cli import _TerminatedError
+
+    store = tmp_path / "new-store"
+    result = _interrupted_build(monkeypatch, store, _TerminatedError, 1)
+    assert result.exit_code == 143, result.output
+    assert len(GraphStore.open(store, create=False).documents()) == 1
+
+
+def test_a_build_stopped_before_any_article_leaves_no_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "new-store"
+    assert _interrupted_build(monkeypatch, store, KeyboardInterrupt, 0).exit_code == 130
+    assert not store.exists()
+    mine = tmp_path / "my-empty-folder"  # a folder the user made stays, empty
+    mine.mkdir()
+    assert _interrupted_build(monkeypatch, mine, KeyboardInterrupt, 0).exit_code == 130
+    assert mine.is_dir() and not any(mine.iterdir())
+
+
+def test_build_into_a_file_is_a_store_error(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a store")
+    result = CliRunner().invoke(main, ["build", str(SAMPLE_DIR), "--store", str(afile), "-q"])
+    assert result.exit_code == 3, result.output
+    assert "is a file, not a store folder" in result.output
+
+
+def test_remove_is_all_or_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    KnowledgeGraph(store).add_documents([SAMPLE_DIR])
+    first = GraphStore.open(store, create=False)
+    ids = [d["id"] for d in first.documents()]
+    first.close()
+    runner = CliRunner()
+    result = runner.invoke(main, ["remove", ids[0], "no-such-article", "--store", str(store)])
+    assert result.exit_code == 2 and "no-such-article" in result.output
+    listed = runner.invoke(main, ["list", "--store", str(store), "--format", "csv"])
+    assert len(listed.output.strip().splitlines()) == 1 + len(ids)  # nothing removed
+    result = runner.invoke(main, ["remove", ids[0], ids[1], "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(main, ["list", "--store", str(store), "--format", "csv"])
+    assert len(listed.output.strip().splitlines()) == 1 + len(ids) - 2

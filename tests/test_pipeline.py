@@ -168,3 +168,38 @@ def test_a_bare_surname_joins_the_person_an_earlier_build_named_in_full() -> Non
     quads = _quads(graph)
     assert not any("entity/person/lindqvist>" in q for q in quads)
     assert any("entity/person/oskar-lindqvist>" in q and '"Lindqvist"@en' in q for q in quads)
+
+
+def test_an_article_too_long_for_the_model_costs_only_itself_in_a_small_build(
+    tmp_path: Path,
+) -> None:
+    """A build of under two batches parses in this process; an article spaCy refuses (over
+    ``nlp.max_length`` characters) is reported and the others are built."""
+    long = tmp_path / "long.txt"
+    long.write_text(" ".join(["Egypt opened the Rafah crossing on Wednesday."] * 23_000))
+    assert len(long.read_text()) > 1_000_000
+    report = KnowledgeGraph(memory=True).add_documents([long, *sorted(SAMPLE_DIR.iterdir())[:2]])
+    assert len(report.added) == 2
+    assert len(report.problems) == 1 and report.problems[0].startswith(str(long))
+    assert "E088" in report.problems[0]
+
+
+def test_an_unreadable_feed_does_not_break_the_estimate(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "1", "text": "Egypt opened the crossing."}\n')
+    feed.chmod(0)
+    try:
+        try:
+            feed.open("rb").close()
+            pytest.skip("this user can read a file without permissions (root)")
+        except PermissionError:
+            pass
+        assert estimate_articles([feed]) == 1
+    finally:
+        feed.chmod(0o644)
+
+
+def test_the_summary_counts_the_entities_the_articles_mention() -> None:
+    report = KnowledgeGraph(memory=True).add_documents([SAMPLE_DIR])
+    assert 0 < report.entities < report.mentions
+    assert f"{report.entities} entities" in report.summary()

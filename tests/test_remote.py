@@ -38,12 +38,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(location: Path, *, read_only: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+def _start(
+    location: Path, *, read_only: bool = False, union: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     binary = str(OXIGRAPH) if OXIGRAPH.exists() else "oxigraph"
     command = "serve-read-only" if read_only else "serve"
+    union_flag = ["--union-default-graph"] if union else []
     proc = subprocess.Popen(
-        [binary, command, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [binary, command, "--location", str(location), "--bind", f"127.0.0.1:{port}", *union_flag],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -178,7 +181,7 @@ def test_an_endpoint_written_by_an_earlier_kg_is_brought_into_shape(server: str)
     store.update(
         "INSERT DATA { GRAPH <https://e.org/g> { <https://e.org/x> prov:wasAssociatedWith "
         '<https://e.org/agent> . <https://e.org/agent> rdfs:label "kg 0.1.0"@en . '
-        '<https://e.org/d> schema:publisher <https://e.org/pub> . '
+        "<https://e.org/d> schema:publisher <https://e.org/pub> . "
         '<https://e.org/pub> rdfs:label "Harbour Wire"@en } }'
     )
     assert store.move_shared_descriptions(str) == 1
@@ -186,3 +189,19 @@ def test_an_endpoint_written_by_an_earlier_kg_is_brought_into_shape(server: str)
     assert store.select("ASK { GRAPH ?g { ?d kg:publisherName ?n } }") is True
     assert store.select("ASK { GRAPH ?g { <https://e.org/agent> ?p ?o } }") is False
     assert store.move_shared_descriptions(str) == 0
+
+
+def test_an_endpoint_whose_default_graph_is_the_union_counts_each_quad_once(
+    tmp_path: Path,
+) -> None:
+    """As ``kg serve --writable`` sets it up: the default graph is the union of all graphs."""
+    proc, base = _start(tmp_path / "union-store", union=True)
+    try:
+        local = KnowledgeGraph(tmp_path / "local")
+        local.add_documents([SAMPLE_DIR])
+        remote = KnowledgeGraph(endpoint=f"{base}/update")
+        report = remote.add_documents([SAMPLE_DIR])
+        assert len(remote.store) == len(local.store) == report.triples_after
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
