@@ -640,19 +640,35 @@ def _store_document(
     resolution = resolver.resolve([extraction])
     t1 = time.perf_counter()
     quads = list(mapper.document_quads(extraction, resolution))
-    keys = set(resolution.mention_entity.get(extraction.document.id, {}).values())
+    table = resolution.mention_entity.get(extraction.document.id, {})
+    keys = set(table.values())
+    # An entity's aliases are the spellings of its named mentions as the article writes them
+    # (the model reads headlines re-cased, so "FEDERAL RESERVE" is "Federal reserve" to it):
+    # the same rule store.replace_update follows when it recomputes them, so the aliases do
+    # not depend on which article came first.
+    nominal = {m.key for m in extraction.mentions if m.nominal}
+    spellings: dict[str, set[str]] = {}
+    text = extraction.document.text
+    for span, key in table.items():
+        if span not in nominal:
+            spellings.setdefault(key, set()).add(" ".join(text[span[0] : span[1]].split()))
     relabel: list[str] = []
     for key in sorted(keys):
         entity = resolution.entities[key]
         if entity.type == "Group":
             continue
+        entity.aliases = spellings.get(key, set())
         # An entity's label is the best of the spellings its articles give it
         # (label_preference), whatever the order the articles came in; the others are aliases.
         iri = mapper.entity_iri(entity)
         labelled = store.label_of(iri)
         if labelled is not None and labelled != entity.label:
             if label_preference(labelled) <= label_preference(entity.label):
-                entity.aliases.add(entity.label)
+                # The aliases stay the spellings of the article's mentions, as when a label is
+                # replaced (store.replace_update recomputes them from the mentions): this
+                # article's label may be a form no article wrote ("Federal reserve", re-cased
+                # from "FEDERAL RESERVE"), and adding it would make the aliases depend on the
+                # order the articles came in.
                 entity.label = labelled
             else:
                 relabel.append(f"<{iri}>")

@@ -216,3 +216,25 @@ def test_a_store_written_by_an_earlier_kg_is_brought_into_shape_by_the_next_buil
         "B": "HARBOUR WIRE",
         "C": "Delta Post",
     }
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_an_entitys_aliases_do_not_depend_on_the_order_of_the_articles(
+    tmp_path: Path, order: tuple[int, int]
+) -> None:
+    """The model reads a line in capitals re-cased ("FEDERAL RESERVE" as "Federal reserve");
+    the aliases are the spellings the articles write, whichever article came first."""
+    texts = [
+        "FEDERAL RESERVE WEEKLY REPORT 1 - MAR 4\n Bank borrowings......612 vs......433\n",
+        "Banks borrowed less in the week to Wednesday, the Federal Reserve said on Thursday.\n",
+    ]
+    paths = [_write(tmp_path, f"{i}.txt", t) for i, t in enumerate(texts)]
+    kg = KnowledgeGraph(tmp_path / "store")
+    for i in order:  # one build each: the second article finds the first's entity
+        kg.add_documents([paths[i]])
+    rows = kg.query(
+        "SELECT ?p ?o WHERE { ?e rdfs:label ?l ; ?p ?o . FILTER(isLiteral(?o)) "
+        'FILTER(CONTAINS(LCASE(STR(?l)), "federal")) } ORDER BY ?p ?o'
+    )
+    names = [(r["p"].rsplit("#", 1)[1], r["o"]) for r in rows]
+    assert names == [("label", "Federal Reserve"), ("altLabel", "FEDERAL RESERVE")]
