@@ -677,9 +677,9 @@ def _store_document(
         entities.update(str(mapper.entity_iri(resolution.entities[k])) for k in keys)
     unlabel = _publisher_label(extraction.document.publisher, mapper, store, quads)
     t2 = time.perf_counter()
-    old_versions = store.versions_of(
-        extraction.document.url, extraction.document.external_id, extraction.document.id
-    )
+    document = extraction.document
+    publisher = str(mapper.iris.publisher(document.publisher)) if document.publisher else ""
+    old_versions = store.versions_of(document.url, document.external_id, document.id, publisher)
     if old_versions or relabel or unlabel:
         # a new version of the same article, or a better label for an entity or the
         # publisher: one update

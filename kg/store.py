@@ -482,7 +482,9 @@ class TripleStore(Protocol):
     def add_quads(self, quads: Iterable[Quad]) -> None: ...
     def label_of(self, iri: URIRef) -> str | None: ...
     def people(self) -> list[tuple[str, str, str]]: ...
-    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]: ...
+    def versions_of(
+        self, url: str, identifier: str, doc_id: str, publisher: str = ""
+    ) -> list[str]: ...
     def replace_documents(
         self,
         old_graphs: Iterable[str],
@@ -535,18 +537,25 @@ class Lookups:
             out.append((qid or f"Person|{normalise(label)}", label, qid))
         return out
 
-    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]:
-        """Graphs of other versions of an article: same URL or external id, other text."""
+    def versions_of(self, url: str, identifier: str, doc_id: str, publisher: str = "") -> list[str]:
+        """Graphs of other versions of an article: other text, and the same URL, or the same
+        external id from the same publisher (IRI; "" for none): feeds number their records
+        from 1 alike, so an id alone does not tell one article from another."""
         found: set[str] = set()
         for prop, value in (("url", url), ("identifier", identifier)):
             if not value:
                 continue
             term = Literal(value, datatype=XSD.anyURI) if prop == "url" else Literal(value)
             rows = self._rows(
-                f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?d schema:{prop} ?v ; kg:documentId ?id }} }}",
+                f"SELECT ?g ?id ?pub WHERE {{ GRAPH ?g {{ ?d schema:{prop} ?v ; kg:documentId ?id "
+                "OPTIONAL { ?d schema:publisher ?pub } } }",
                 {"v": term},
             )
-            found |= {r["g"] for r in rows if r["id"] != doc_id}
+            found |= {
+                r["g"]
+                for r in rows
+                if r["id"] != doc_id and (prop == "url" or r.get("pub", "") == publisher)
+            }
         return sorted(found)
 
 
@@ -759,14 +768,16 @@ class GraphStore(Lookups):
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"cannot update the store: {exc}") from None
 
-    def versions_of(self, url: str, identifier: str, doc_id: str) -> list[str]:
-        """Graphs of other versions of an article: same URL or external id, other text.
+    def versions_of(self, url: str, identifier: str, doc_id: str, publisher: str = "") -> list[str]:
+        """Graphs of other versions of an article: other text, and the same URL, or the same
+        external id from the same publisher (IRI; "" for none).
 
         The same answer as :meth:`Lookups.versions_of`'s query, read from the indexes
         directly: a build asks it for every article (a query is parsed and planned each time).
         """
         found: set[str] = set()
         document_id = ox.NamedNode(PREFIXES["kg"] + "documentId")
+        publisher_link = ox.NamedNode(PREFIXES["schema"] + "publisher")
         for prop, value in (("url", url), ("identifier", identifier)):
             if not value:
                 continue
@@ -776,6 +787,15 @@ class GraphStore(Lookups):
                 graph = quad.graph_name
                 if not isinstance(graph, ox.NamedNode):
                     continue  # the query's GRAPH ?g: named graphs only
+                if prop == "identifier":
+                    publishers = {
+                        str(getattr(q.object, "value", ""))
+                        for q in self._store.quads_for_pattern(
+                            quad.subject, publisher_link, None, graph
+                        )
+                    }
+                    if publishers != ({publisher} if publisher else set()):
+                        continue
                 for row in self._store.quads_for_pattern(quad.subject, document_id, None, graph):
                     obj = row.object
                     if isinstance(obj, ox.Triple) or obj.value != doc_id:

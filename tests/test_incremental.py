@@ -238,3 +238,29 @@ def test_an_entitys_aliases_do_not_depend_on_the_order_of_the_articles(
     )
     names = [(r["p"].rsplit("#", 1)[1], r["o"]) for r in rows]
     assert names == [("label", "Federal Reserve"), ("altLabel", "FEDERAL RESERVE")]
+
+
+def test_two_feeds_numbering_their_records_alike_are_not_versions_of_each_other(
+    tmp_path: Path,
+) -> None:
+    feed_a = _write(
+        tmp_path,
+        "a.jsonl",
+        '{"id": "1", "source": "Feed A", "text": "Egypt opened the Rafah crossing on Monday."}\n',
+    )
+    feed_b = _write(
+        tmp_path,
+        "b.jsonl",
+        '{"id": "1", "source": "Feed B", "text": "Qatar mediated talks on Friday, officials said."}\n',
+    )
+    kg = KnowledgeGraph(tmp_path / "store")
+    report = kg.add_documents([feed_a, feed_b])
+    assert len(report.added) == 2 and report.replaced == 0
+    assert {d["publisher"] for d in kg.documents()} == {"Feed A", "Feed B"}
+    newer = _write(
+        tmp_path,
+        "a2.jsonl",
+        '{"id": "1", "source": "Feed A", "text": "Egypt reopened the Rafah crossing on Tuesday."}\n',
+    )
+    assert kg.add_documents([newer]).replaced == 1  # the same feed's record 1: a new version
+    assert len(kg.documents()) == 2

@@ -563,6 +563,8 @@ def test_versions_of_reads_the_indexes_and_answers_as_the_query() -> None:
             ("ccc", "url", Literal(url)),  # a plain string is another term
             ("ddd", "identifier", Literal("reuters-42")),
             ("eee", "identifier", Literal("reuters-42", lang="en")),
+            ("fff", "identifier", Literal("7")),  # one feed's record 7 ...
+            ("ggg", "identifier", Literal("7")),  # ... and another's
         ]
     ):
         graph = URIRef(f"https://example.org/graph/{n}")
@@ -571,6 +573,9 @@ def test_versions_of_reads_the_indexes_and_answers_as_the_query() -> None:
             (document, schema[prop], value, graph),
             (document, kg_ns.documentId, Literal(doc_id), graph),
         ]
+        if doc_id in {"fff", "ggg"}:
+            feed = URIRef(f"https://example.org/publisher/{doc_id}")
+            quads.append((document, schema.publisher, feed, graph))
     quads.append(
         (
             URIRef("https://example.org/doc/x"),
@@ -589,10 +594,18 @@ def test_versions_of_reads_the_indexes_and_answers_as_the_query() -> None:
         (url, "reuters-42", "bbb"),
         ("https://example.org/other", "nothing", "aaa"),
         ("", "", "aaa"),
+        ("", "7", "zzz"),  # an id without a publisher is not the feeds' record 7
+        ("", "7", "zzz", "https://example.org/publisher/fff"),
+        ("", "7", "fff", "https://example.org/publisher/fff"),
+        ("", "reuters-42", "zzz", "https://example.org/publisher/fff"),
     ]
     for case in cases:
         assert store.versions_of(*case) == Lookups.versions_of(store, *case), case
     assert store.versions_of(url, "", "aaa") == ["https://example.org/graph/1"]
+    assert store.versions_of("", "7", "zzz") == []
+    assert store.versions_of("", "7", "new", "https://example.org/publisher/ggg") == [
+        "https://example.org/graph/6"
+    ]
     assert store.versions_of(url, "reuters-42", "zzz") == [
         "https://example.org/graph/0",
         "https://example.org/graph/1",
