@@ -100,6 +100,14 @@ def from_ox(term: Any) -> URIRef | Literal | BNode | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+_IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+# An IRI reference and a comparison written without spaces look alike: in
+# ``FILTER(?v<?max&&?v>1)`` the text ``<?max&&?v>`` is a valid IRIREF token.  SPARQL's grammar
+# tells them apart by position; here, an "IRI" that starts like an expression (a variable, a
+# number, ``=``, ``(``, ``!``, ``-``) or holds ``&&`` / ``||`` is taken for the operator.
+_LESS_THAN = re.compile(r"<(?:[?$=(!\-0-9]|.*(?:&&|\|\|))")
+
+
 def _blank_comments_and_strings(sparql: str) -> str:
     """The query with comments, IRIs and string literals replaced by spaces (same length)."""
     out = list(sparql)
@@ -110,8 +118,8 @@ def _blank_comments_and_strings(sparql: str) -> str:
             while i < n and sparql[i] != "\n":
                 out[i] = " "
                 i += 1
-        elif ch == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:]):
-            end = i + re.match(r"<[^<>\"{}|^`\\\s]*>", sparql[i:]).end()  # type: ignore[union-attr]
+        elif ch == "<" and (iri := _IRI_REF.match(sparql, i)) and not _LESS_THAN.match(iri[0]):
+            end = iri.end()
             for j in range(i + 1, end - 1):
                 out[j] = " "
             i = end
@@ -294,6 +302,18 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
                 r"(\bAS|\bVALUES\s*\(?[^{]*)\s*$", masked[max(0, m.start() - 200) : m.start()], re.I
             )
         ]
+        assigned = [m for m in targets if re.search(r"\bAS\s*$", masked[: m.start()], re.I)]
+        for m in assigned:
+            # The VALUES block goes at the top of the outer WHERE group, where SPARQL does not
+            # let a BIND of that group, or an expression of the outer SELECT, assign ?name again.
+            where = masked.find("{", projections[outer][1]) if outer == 0 and projections else -1
+            in_outer_select = outer == 0 and projections[0][0] <= m.start() < projections[0][1]
+            in_outer_group = where >= 0 and _brace_depth(masked, where, m.start()) == 1
+            if in_outer_select or in_outer_group:
+                raise QueryError(
+                    f"cannot bind ?{name}: the query assigns it itself (AS ?{name}); "
+                    "rename the parameter or the assigned variable"
+                )
         if targets:
             # still joined in at the top (which keeps the meaning), but a ``VALUES ?x {...}``
             # list is narrowed to the bound term so the planner starts from it
@@ -303,10 +323,19 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
         for m in found:
             at = m.start()
             inside = [i for i, (a, b) in enumerate(projections) if a <= at < b]
+            bound = re.search(r"\bBOUND\s*\(\s*$", masked[max(0, at - 40) : at], re.I)
+            close = re.match(r"\s*\)", masked[m.end() :])
+            if bound and close:
+                # BOUND(?name) of a bound parameter is true (a constant is no variable)
+                edits.append((at - len(bound[0]), m.end() + close.end(), "true"))
+                continue
             if inside and _depth(masked, projections[inside[0]][0], at) == 0:
                 # the outer projection keeps the column; a sub-SELECT's needs no variable
-                # that no longer occurs in its pattern
-                text = f"({term} AS ?{name})" if inside[0] == outer else ""
+                # that no longer occurs in its pattern, unless it would project nothing
+                a, b = projections[inside[0]]
+                rest = re.sub(rf"[?$](?:{'|'.join(bindings)})(?![\w])", "", masked[a:b])
+                keep = inside[0] == outer or not rest.strip()
+                text = f"({term} AS ?{name})" if keep else ""
             elif any(a <= at < b and _depth(masked, a, at) == 0 for a, b in group_bys):
                 text = f"({term})"
             else:
@@ -411,6 +440,11 @@ def _projection_spans(masked: str) -> list[tuple[int, int]]:
 
 def _depth(masked: str, start: int, at: int) -> int:
     return masked.count("(", start, at) - masked.count(")", start, at)
+
+
+def _brace_depth(masked: str, start: int, at: int) -> int:
+    return masked.count("{", start, at) - masked.count("}", start, at)
+
 
 
 _TA_IDENT_REF = ox.NamedNode("http://www.w3.org/2005/11/its/rdf#taIdentRef")

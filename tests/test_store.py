@@ -611,3 +611,41 @@ def test_versions_of_reads_the_indexes_and_answers_as_the_query() -> None:
         "https://example.org/graph/1",
         "https://example.org/graph/3",
     ]
+
+
+def test_bind_reaches_a_variable_written_next_to_a_comparison() -> None:
+    """``<?max&&?v>`` is a valid IRIREF token; in a FILTER it is a comparison, and ?max in it
+    must be bound (it was left unbound, and the query returned wrong rows)."""
+    store = GraphStore.memory()
+    query = "SELECT ?v WHERE { VALUES ?v { 1 2 3 4 5 } FILTER(?v<?max&&?v>1) } ORDER BY ?v"
+    bound = bind(query, {"max": ox.Literal("4", datatype=ox.NamedNode(str(namespace.XSD.integer)))})
+    assert "?max" not in bound
+    assert [int(r["v"].value) for r in store.query(bound)] == [2, 3]
+    # an IRI with a query string is still an IRI
+    iri = "SELECT ?o WHERE { <https://e.org/a?b=1> ?p ?o FILTER(?o = ?x) }"
+    assert "<https://e.org/a?b=1>" in bind(iri, {"x": ox.Literal("y")})
+
+
+def test_bind_keeps_bound_and_sub_select_queries_valid() -> None:
+    store = GraphStore.memory()
+    store.add_quads([(EX.a, RDFS.label, Literal("Egypt"), None)])
+    optional_filter = "SELECT ?x WHERE { ?x rdfs:label ?l . FILTER(!BOUND(?s) || STR(?l) = ?s) }"
+    assert len(list(store.query(bind(optional_filter, {"s": ox.Literal("Egypt")})))) == 1
+    assert len(list(store.query(bind(optional_filter, {"s": ox.Literal("Chad")})))) == 0
+    only_the_parameter = (
+        "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?s WHERE { ?x rdfs:label ?s } } }"
+    )
+    rows = list(store.query(bind(only_the_parameter, {"s": ox.Literal("Egypt")})))
+    assert int(rows[0]["n"].value) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT ?s ?x WHERE { ?x rdfs:label "Egypt" . BIND("default" AS ?s) }',
+        "SELECT ?x (STR(?l) AS ?s) WHERE { ?x rdfs:label ?l }",
+    ],
+)
+def test_binding_a_variable_the_query_assigns_is_a_clear_error(query: str) -> None:
+    with pytest.raises(QueryError, match=r"cannot bind \?s: the query assigns it itself"):
+        bind(query, {"s": ox.Literal("hello")})
