@@ -446,7 +446,6 @@ def _brace_depth(masked: str, start: int, at: int) -> int:
     return masked.count("{", start, at) - masked.count("}", start, at)
 
 
-
 _TA_IDENT_REF = ox.NamedNode("http://www.w3.org/2005/11/its/rdf#taIdentRef")
 _XSD_ANY_URI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#anyURI")
 _DOCUMENT_FIELDS = (
