@@ -89,6 +89,14 @@ def parse_date(value: str) -> date | None:
         return None
 
 
+_UNICODE_BOMS = (  # the UTF-32 marks first: UTF-32-LE's begins with UTF-16-LE's
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
     """Decode bytes as UTF-8, or by detection with a warning; refuse binary data.
 
@@ -98,6 +106,16 @@ def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
     """
     if not data.strip():
         raise InputError(source, "the file is empty")
+    for bom, encoding in _UNICODE_BOMS:  # UTF-16 and UTF-32 text is full of NUL bytes
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(
+                    source, f"not valid {encoding} after its byte-order mark"
+                ) from None
+            _check_sensible(text, source)
+            return text.replace("\r\n", "\n").replace("\r", "\n"), ()
     if b"\x00" in data[:4096]:
         raise InputError(source, "binary data (NUL bytes), not a text article")
     try:

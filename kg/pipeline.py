@@ -291,6 +291,14 @@ LOCAL_DASK_CONFIG: dict[str, Any] = {
 
 def _dask_client(address: str) -> Any:
     """A Dask client for ``address``, or for a new LocalCluster with ``local`` / ``local:N``."""
+    n = os.cpu_count() or 1
+    if address.startswith("local:"):
+        count = address.split(":", 1)[1]
+        if not count.isdigit() or int(count) < 1:
+            raise InputError(
+                f"--dask {address}", "local:N needs a number of workers N of at least 1"
+            )
+        n = int(count)
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -298,7 +306,6 @@ def _dask_client(address: str) -> Any:
     if address == "local" or address.startswith("local:"):
         import dask
 
-        n = int(address.split(":", 1)[1]) if ":" in address else (os.cpu_count() or 1)
         with dask.config.set(LOCAL_DASK_CONFIG):
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None

@@ -536,3 +536,17 @@ def test_property_ignored_spans_slice_original_and_mask_keeps_length(
     assert any(s <= start and end <= e for s, e, _ in doc.ignored), (boiler, doc.ignored)
     if inline_date:
         assert doc.published == date(2023, 11, 7)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    text = "Egypt opened the Rafah crossing on Wednesday, officials in Cairo said.\n"
+    path = tmp_path / "wide.txt"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    (doc,) = read_file(path, no_error)
+    assert doc.text == text

@@ -203,3 +203,11 @@ def test_the_summary_counts_the_entities_the_articles_mention() -> None:
     report = KnowledgeGraph(memory=True).add_documents([SAMPLE_DIR])
     assert 0 < report.entities < report.mentions
     assert f"{report.entities} entities" in report.summary()
+
+
+@pytest.mark.parametrize("address", ["local:0", "local:abc", "local:-1"])
+def test_a_local_dask_cluster_needs_a_number_of_workers(address: str) -> None:
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="local:N needs a number of workers N of at least 1"):
+        KnowledgeGraph(memory=True).add_documents([SAMPLE_DIR], dask=address)
