@@ -115,9 +115,21 @@ query_endpoint_option = click.option(
 
 
 def _open(
-    store_dir: Path, endpoint: str | None = None, query_endpoint: str | None = None
+    store_dir: Path,
+    endpoint: str | None = None,
+    query_endpoint: str | None = None,
+    *,
+    read_only: bool = False,
 ) -> KnowledgeGraph:
-    return KnowledgeGraph(store_dir, create=False, endpoint=endpoint, query_endpoint=query_endpoint)
+    """The store of a command; ``read_only`` for commands that only read it, which then work
+    while a build or ``kg serve`` holds it (on a snapshot taken when it is opened)."""
+    return KnowledgeGraph(
+        store_dir,
+        create=False,
+        endpoint=endpoint,
+        query_endpoint=query_endpoint,
+        read_only=read_only,
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -438,7 +450,7 @@ def query(
 @handle_errors
 def list_documents(store_dir: Path, fmt: str) -> None:
     """List the articles in the store: id, date, publisher, title, source file, URL, quads."""
-    with _open(store_dir) as graph:
+    with _open(store_dir, read_only=True) as graph:
         docs = graph.documents()
     columns = ["id", "published", "publisher", "title", "source", "url", "quads"]
     _print_rows(Rows([{c: d.get(c, "") for c in columns} for d in docs], columns), fmt)
@@ -474,7 +486,7 @@ def remove(documents: tuple[str, ...], store_dir: Path) -> None:
 @handle_errors
 def export(store_dir: Path, fmt: str, output: Path | None) -> None:
     """Write the graph as RDF (turtle and ntriples merge all graphs into one)."""
-    with _open(store_dir) as graph:
+    with _open(store_dir, read_only=True) as graph:
         data = graph.local.dump(fmt)
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
@@ -517,7 +529,7 @@ def render(
     fmt: str,
 ) -> None:
     """Draw the graph as one self-contained HTML page (works offline), or export it for Gephi."""
-    with _open(store_dir) as graph:
+    with _open(store_dir, read_only=True) as graph:
         path = graph.render(
             output, focus=focus, hops=hops, max_nodes=max_nodes, view=view, format=fmt
         )
@@ -529,7 +541,7 @@ def render(
 @handle_errors
 def validate(store_dir: Path) -> None:
     """Check the graph against the SHACL shapes in ontology/shapes.ttl (exit 1 if it does not conform)."""
-    with _open(store_dir) as graph:
+    with _open(store_dir, read_only=True) as graph:
         report = graph.validate()
     if report.conforms:
         click.echo("the graph conforms to the kg shapes")
@@ -545,7 +557,7 @@ def validate(store_dir: Path) -> None:
 def stats(store_dir: Path, as_json: bool) -> None:
     """Counts: documents, mentions, events, claims, relations; entities, events and relations
     by type; quads."""
-    with _open(store_dir) as graph:
+    with _open(store_dir, read_only=True) as graph:
         counts = graph.stats()
     if as_json:
         click.echo(json.dumps(counts, indent=2))

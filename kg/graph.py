@@ -116,6 +116,7 @@ class KnowledgeGraph:
         endpoint: str | None = None,
         query_endpoint: str | None = None,
         gazetteer: Iterable[str | Path] = (),
+        read_only: bool = False,
     ) -> None:
         from kg.gazetteer import Gazetteer
 
@@ -126,6 +127,8 @@ class KnowledgeGraph:
             self.store = RemoteStore(endpoint, query_endpoint)
         elif memory or store is None:
             self.store = GraphStore.memory()
+        elif read_only:  # a snapshot, readable while a build or `kg serve` holds the store
+            self.store = GraphStore.read_only(store)
         else:
             self.store = GraphStore.open(store, create=create)
         self.settings = BuildSettings(model=model, base_iri=base_iri, gazetteer=tables)

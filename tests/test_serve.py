@@ -491,3 +491,25 @@ def test_wait_returns_after_the_server_is_stopped(private_store: Path) -> None:
     started = time.monotonic()
     server.wait()
     assert time.monotonic() - started < 10 and not server.running
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list", "--format", "csv"],
+        ["stats", "--json"],
+        ["validate"],
+        ["export", "--format", "nquads"],
+    ],
+)
+def test_reading_commands_work_while_the_store_is_served(
+    server: SparqlServer, sample: Sample, command: list[str]
+) -> None:
+    """The server holds the store's lock; commands that only read open a snapshot."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, [*command, "--store", str(sample.folder)])
+    assert result.exit_code == 0, result.output
+    assert "in use" not in result.output
