@@ -12,6 +12,7 @@ transaction (Oxigraph and Fuseki do) gets every article whole or not at all.
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -62,6 +63,21 @@ WHERE { GRAPH ?g { ?s schema:publisher|prov:wasAssociatedWith ?x . ?x ?p ?o } }
 """
 
 
+class _MalformedQueryError(Exception):
+    """The query endpoint answered 400 Bad Request: the query, not the endpoint, is wrong."""
+
+
+def _query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords outside comments,
+    strings and IRIs."""
+    from kg.store import _blank_comments_and_strings
+
+    found = re.search(
+        r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _blank_comments_and_strings(sparql), re.I
+    )
+    return found[1].upper() if found else "SELECT"
+
+
 class RemoteStore(Lookups):
     """A SPARQL 1.1 endpoint used the way kg uses its embedded store."""
 
@@ -97,6 +113,8 @@ class RemoteStore(Lookups):
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
             first = detail[0][:200] if detail else exc.reason
+            if exc.code == 400 and url == self.query_url:
+                raise _MalformedQueryError(first) from None
             raise StoreError(
                 f"--endpoint {url}: the endpoint refused the request (HTTP {exc.code}: {first})"
             ) from None
@@ -113,16 +131,37 @@ class RemoteStore(Lookups):
         )
 
     def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
-        """Run a query; SELECT gives a list of dicts of Python values, ASK a bool."""
+        """Run a query; SELECT gives a list of dicts of Python values, ASK a bool, CONSTRUCT
+        and DESCRIBE a list of (subject, predicate, object) triples.  A query the endpoint
+        rejects as malformed (HTTP 400) is a :class:`~kg.errors.QueryError`."""
         if bindings:
             sparql = bind(sparql, {k: to_ox(v) for k, v in bindings.items()})
-        body = urllib.parse.urlencode({"query": prefix_declarations() + sparql}).encode("utf-8")
-        raw = self._post(
-            self.query_url,
-            body,
-            "application/x-www-form-urlencoded",
-            "application/sparql-results+json",
-        )
+        # kg's prefixes go on the query's first line, so the endpoint's line numbers in an
+        # error message are the user's
+        prologue = prefix_declarations().replace("\n", " ")
+        body = urllib.parse.urlencode({"query": prologue + sparql}).encode("utf-8")
+        graph_form = _query_form(sparql) in {"CONSTRUCT", "DESCRIBE"}
+        try:
+            raw = self._post(
+                self.query_url,
+                body,
+                "application/x-www-form-urlencoded",
+                "application/n-triples" if graph_form else "application/sparql-results+json",
+            )
+        except _MalformedQueryError as exc:
+            raise QueryError(f"SPARQL syntax error (from the endpoint): {exc}") from None
+        if graph_form:
+            from kg.query import python_value
+
+            try:
+                triples = ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)
+                return [
+                    (t.subject.value, t.predicate.value, python_value(t.object)) for t in triples
+                ]
+            except SyntaxError:
+                raise QueryError(
+                    f"--endpoint {self.query_url}: the answer is not N-Triples"
+                ) from None
         try:
             result = json.loads(raw)
         except json.JSONDecodeError:

@@ -205,3 +205,28 @@ def test_an_endpoint_whose_default_graph_is_the_union_counts_each_quad_once(
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_query_through_the_endpoint_construct_describe_and_syntax_errors(server: str) -> None:
+    runner = CliRunner()
+    built = runner.invoke(main, ["build", str(SAMPLE_DIR), "--endpoint", f"{server}/update", "-q"])
+    assert built.exit_code == 0, built.output
+    endpoint = ["--endpoint", f"{server}/update"]
+    construct = runner.invoke(
+        main,
+        [
+            "query",
+            "CONSTRUCT { ?x kg:mediated ?y } WHERE { GRAPH ?g { ?x kg:mediated ?y } }",
+            *endpoint,
+        ],
+    )
+    assert construct.exit_code == 0, construct.output
+    lines = construct.output.strip().splitlines()
+    assert lines and all(line.split("\t")[1].endswith("#mediated") for line in lines)
+    describe = runner.invoke(
+        main, ["query", "DESCRIBE <https://w3id.org/kg-news/id/entity/Q79>", *endpoint]
+    )
+    assert describe.exit_code == 0, describe.output
+    broken = runner.invoke(main, ["query", "SELECT ?x WHERE {\n  ?x ?y }", *endpoint])
+    assert broken.exit_code == 2, broken.output
+    assert "SPARQL syntax error" in broken.output and "2:" in broken.output  # the user's line
