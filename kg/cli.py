@@ -291,7 +291,7 @@ def _adhoc_value(value: str) -> Any:
 
     if value.startswith("<") and value.endswith(">"):
         iri = value[1:-1]
-        if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri):
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri):
             raise QueryError(f"--param {value!r}: not an absolute IRI")
         return URIRef(iri)
     return value
@@ -416,6 +416,10 @@ def query(
             raise QueryError(f"--file {query_file}: {exc.strerror}") from None
     elif sparql:
         text = sparql
+        if re.fullmatch(r"[\w-]+", sparql.strip()) and sparql.strip() in named_queries(extra):
+            raise QueryError(
+                f"{sparql.strip()!r} is a named query: run it with --named {sparql.strip()}"
+            )
     else:
         raise QueryError("give a SPARQL query, --file FILE, --named NAME or --list")
     if params and not named:

@@ -288,7 +288,7 @@ class NamedQuery:
 def _typed(p: Param, raw: str, query: str) -> URIRef | Literal:
     try:
         if p.type == "iri":
-            if not re.match(r"^[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", raw):
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", raw):
                 raise ValueError("not an absolute IRI")
             return URIRef(raw)
         if p.type == "integer":

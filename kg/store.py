@@ -295,6 +295,8 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
     late: dict[str, Any] = {}
     for name, term in bindings.items():
         found = list(re.finditer(rf"(?<![\w?$])[?$]{name}(?![\w])", masked))
+        if not found:  # a misspelt parameter would otherwise change nothing, silently
+            raise QueryError(f"cannot bind ?{name}: the query has no variable ?{name}")
         targets = [
             m
             for m in found

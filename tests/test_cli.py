@@ -895,3 +895,50 @@ def test_remove_is_all_or_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     listed = runner.invoke(main, ["list", "--store", str(store), "--format", "csv"])
     assert len(listed.output.strip().splitlines()) == 1 + len(ids) - 2
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("small") / "store"
+    KnowledgeGraph(store).add_documents([SAMPLE_DIR])
+    return store
+
+
+def test_a_param_the_query_does_not_have_is_an_error(small_store: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "SELECT ?l WHERE { ?e rdfs:label ?name } LIMIT 3",
+            "--param",
+            "nmae=Egypt",
+            "--store",
+            str(small_store),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "the query has no variable ?nmae" in result.output
+
+
+def test_an_iri_param_may_have_an_upper_case_scheme(small_store: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--named",
+            "mediations",
+            "--param",
+            "mediator=HTTPS://w3id.org/kg-news/id/entity/Q846",
+            "--store",
+            str(small_store),
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output  # a valid IRI (RFC 3987: any case scheme)
+
+
+def test_a_named_query_given_as_sparql_gets_a_hint(small_store: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "mediations", "--store", str(small_store)])
+    assert result.exit_code == 2
+    assert "run it with --named mediations" in result.output
