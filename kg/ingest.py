@@ -352,6 +352,50 @@ def parse_record(record: object, source: str) -> Document:
     )
 
 
+def _json_lines(
+    data: bytes, source: str, on_error: Callable[[InputError], None]
+) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """The lines of a JSON Lines file, each decoded and checked on its own: (``file:line``,
+    text, warnings).  Lines end at ``\\n`` only (JSON text may hold U+2028, U+0085 and other
+    characters Python's ``splitlines`` breaks at).  A line that is not UTF-8 is decoded by the
+    encoding detected from all such lines, with a warning naming it; a line with NUL bytes is
+    reported; the other lines are not affected."""
+    if not data.strip():
+        raise InputError(source, "the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        text, _ = decode(data, source)  # UTF-16/32: whole-file, then lines
+        lines = [line.encode("utf-8") for line in text.split("\n")]
+    else:
+        lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    decoded: dict[int, str] = {}
+    foreign: list[int] = []
+    for i, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        try:
+            decoded[i] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            foreign.append(i)
+    encoding = ""
+    if foreign:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(b"\n".join(lines[i] for i in foreign)).best()
+        encoding = best.encoding if best is not None else "cp1252"
+    for i in sorted([*decoded, *foreign]):
+        where = f"{source}:{i + 1}"
+        warnings: tuple[str, ...] = ()
+        if i in decoded:
+            line = decoded[i]
+        else:
+            line = lines[i].decode(encoding, errors="replace")
+            warnings = (f"{where}: not UTF-8; decoded as {encoding} by detection",)
+        if "\x00" in line:
+            on_error(InputError(where, "NUL bytes in the line, not a JSON record"))
+            continue
+        yield where, line.rstrip("\r"), warnings
+
+
 def read_file(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Document]:
     """Read one file (any supported suffix); bad JSONL lines go to ``on_error``."""
     source = str(path)
@@ -359,14 +403,9 @@ def read_file(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Do
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
-    text, warnings = decode(data, source)
     suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
-        good = 0
-        for lineno, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{source}:{lineno}"
+        for where, line, warnings in _json_lines(data, source, on_error):
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -374,10 +413,10 @@ def read_file(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Do
                 continue
             try:
                 yield replace(parse_record(record, where), warnings=warnings)
-                good += 1
             except InputError as exc:
                 on_error(exc)
         return
+    text, warnings = decode(data, source)
     if suffix in {".html", ".htm"}:
         doc = parse_html(text, source)
     else:

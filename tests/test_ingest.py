@@ -550,3 +550,52 @@ def test_utf16_and_utf32_files_with_a_byte_order_mark_are_read(
     path.write_bytes(data)
     (doc,) = read_file(path, no_error)
     assert doc.text == text
+
+
+def _read_all(path: Path) -> tuple[list[Document], list[str]]:
+    errors: list[str] = []
+    docs = list(read_file(path, lambda e: errors.append(str(e))))
+    return docs, errors
+
+
+def test_json_lines_end_at_newlines_only(tmp_path: Path) -> None:
+    """U+2028, U+2029 and U+0085 are legal unescaped in JSON strings; Python's splitlines
+    breaks at them, which cut one record into bad lines and shifted every line number."""
+    records = [
+        {"id": "a", "text": "Egypt opened the crossing on Monday.\u2028Qatar said talks went on."},
+        {"id": "b", "text": "Chad closed a border on Tuesday.\u2029Officials\u0085said so."},
+        {"id": "c", "text": "Peru signed a trade deal with Chile on Friday, ministers said."},
+    ]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    docs, errors = _read_all(path)
+    assert errors == []
+    assert [d.external_id for d in docs] == ["a", "b", "c"]
+
+
+def test_a_json_line_in_another_encoding_leaves_the_other_lines_alone(tmp_path: Path) -> None:
+    good = {"id": "u", "text": "The café owner in Zürich said the crossing reopened on Monday."}
+    other = {"id": "l", "text": "Señor García told reporters in Madrid that aid would be sent."}
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        json.dumps(good, ensure_ascii=False).encode("utf-8")
+        + b"\n"
+        + json.dumps(other, ensure_ascii=False).encode("latin-1")
+        + b"\n"
+    )
+    docs, errors = _read_all(path)
+    assert errors == []
+    assert docs[0].text == good["text"] and docs[0].warnings == ()
+    assert "García" in docs[1].text
+    assert len(docs[1].warnings) == 1 and docs[1].warnings[0].startswith(f"{path}:2: not UTF-8")
+
+
+def test_a_nul_byte_costs_only_its_json_line(tmp_path: Path) -> None:
+    path = tmp_path / "nul.jsonl"
+    path.write_bytes(
+        b'{"id": "n1", "text": "Egypt opened the crossing \x00 on Monday, officials said."}\n'
+        b'{"id": "n2", "text": "Qatar mediated talks on Friday, officials in Doha said."}\n'
+    )
+    docs, errors = _read_all(path)
+    assert [d.external_id for d in docs] == ["n2"]
+    assert errors == [f"{path}:1: NUL bytes in the line, not a JSON record"]
