@@ -35,6 +35,8 @@ from kg.vocab import DEFAULT_BASE
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from spacy.tokens import Doc
+
     from kg.store import TripleStore
 
 BATCH_SIZE = 32
@@ -211,6 +213,16 @@ def nlp_text(document: Document) -> str:
     return truecase_headlines(document.masked_text())
 
 
+def _parse_one(nlp: Any, document: Document) -> Doc | str:
+    """One article parsed on its own; an error message naming it when spaCy refuses it (a
+    text over ``nlp.max_length`` characters, for example)."""
+    try:
+        doc: Doc = nlp(nlp_text(document))
+        return doc
+    except Exception as exc:  # noqa: BLE001 - reported as this article's problem
+        return f"{document.source}: parsing failed ({type(exc).__name__}: {exc})"
+
+
 def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float, float]:
     """Parse and extract one batch; an article that fails is returned as its error message.
     Also returns the seconds spent parsing and extracting."""
@@ -219,9 +231,16 @@ def _extract_batch(batch: list[Document]) -> tuple[list[Extraction | str], float
     out: list[Extraction | str] = []
     parse_s = extract_s = 0.0
     t0 = time.perf_counter()
-    docs = list(nlp.pipe((nlp_text(d) for d in batch), batch_size=len(batch)))
+    docs: list[Doc | str]
+    try:
+        docs = list(nlp.pipe((nlp_text(d) for d in batch), batch_size=len(batch)))
+    except Exception:  # noqa: BLE001 - one article spaCy refuses must not cost the batch
+        docs = [_parse_one(nlp, document) for document in batch]
     parse_s += time.perf_counter() - t0
     for document, doc in zip(batch, docs, strict=True):
+        if isinstance(doc, str):
+            out.append(doc)
+            continue
         t1 = time.perf_counter()
         try:
             out.append(extractor(document, doc))
