@@ -162,3 +162,16 @@ def test_page_times_the_first_rows_of_each_widest_query(tmp_path: Path, sample_s
     assert page["sparql"].rstrip().endswith("LIMIT 3")
     assert page["oxigraph"]["rows"] == 3 == page["rdflib"]["rows"]
     assert by_name["entities"]["oxigraph"]["rows"] > 3
+
+
+def test_floor_times_the_bare_joins_on_oxigraph_alone(
+    tmp_path: Path, sample_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(sample_store, store)
+    assert bench.main(["--store", str(store), "--floor", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "## Engine floor" in out and "rdflib" not in out
+    rows = [line for line in out.splitlines() if line.startswith("| every event")]
+    assert len(rows) == 2
+    assert rows[0].split("|")[2].strip() == "53"  # the sample's events
