@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -60,31 +62,34 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
     return target
 
 
-def graph_file(graph: nx.MultiDiGraph, format: str) -> bytes:
-    """A projection as GraphML or GEXF; list attributes (evidence) become JSON strings."""
-    import io
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, even escaped; an article's text may have them."""
+
+
+def _xml_value(value: Any) -> str | int | float:
     import json
+
+    if not isinstance(value, str | int | float):
+        value = json.dumps(value, ensure_ascii=False)
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def graph_file(graph: nx.MultiDiGraph, format: str) -> bytes:
+    """A projection as GraphML or GEXF; list attributes (evidence) become JSON strings, and
+    characters XML cannot hold (control characters from an article's text) become U+FFFD."""
+    import io
 
     import networkx as nx
 
     flat = nx.MultiDiGraph()
     for node, attrs in graph.nodes(data=True):
-        flat.add_node(
-            node,
-            **{
-                k: v if isinstance(v, str | int | float) else json.dumps(v, ensure_ascii=False)
-                for k, v in attrs.items()
-            },
-        )
+        flat.add_node(_xml_value(node), **{k: _xml_value(v) for k, v in attrs.items()})
     for u, v, key, attrs in graph.edges(keys=True, data=True):
         flat.add_edge(
-            u,
-            v,
-            key=str(key),
-            **{
-                k: x if isinstance(x, str | int | float) else json.dumps(x, ensure_ascii=False)
-                for k, x in attrs.items()
-            },
+            _xml_value(u),
+            _xml_value(v),
+            key=str(_xml_value(str(key))),
+            **{k: _xml_value(x) for k, x in attrs.items()},
         )
     out = io.BytesIO()
     if format == "graphml":
@@ -92,6 +97,21 @@ def graph_file(graph: nx.MultiDiGraph, format: str) -> bytes:
     else:
         nx.write_gexf(flat, out)
     return out.getvalue()
+
+
+def _as_date(value: Any, source: str) -> date | None:
+    """A publication date given to :meth:`KnowledgeGraph.add_text`: a ``date``, a
+    ``datetime`` (its day) or an ISO ``YYYY-MM-DD`` string; None for none."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise InputError(source, f"published={value!r}: expected a date, a datetime or YYYY-MM-DD")
 
 
 class KnowledgeGraph:
@@ -146,7 +166,7 @@ class KnowledgeGraph:
     @classmethod
     def build(
         cls,
-        inputs: Iterable[str | Path | Document],
+        inputs: Iterable[str | Path | Document] | str | Path | Document,
         store: str | Path | None = DEFAULT_STORE,
         **options: Any,
     ) -> KnowledgeGraph:
@@ -157,7 +177,7 @@ class KnowledgeGraph:
 
     def add_documents(
         self,
-        inputs: Iterable[str | Path | Document],
+        inputs: Iterable[str | Path | Document] | str | Path | Document,
         *,
         progress: bool = False,
         workers: int = 1,
@@ -168,7 +188,10 @@ class KnowledgeGraph:
 
         ``workers`` processes parse and extract (each loads the model once); with ``dask``
         (a scheduler address, or ``"local:N"``) a Dask cluster does. The graph is the same
-        whatever runs the extraction."""
+        whatever runs the extraction.  One path or document may be given on its own
+        (``add_documents("news/")``); a string is never taken as a list of characters."""
+        if isinstance(inputs, str | Path | Document):
+            inputs = [inputs]
         settings = BuildSettings(
             model=self.settings.model,
             base_iri=self.settings.base_iri,
@@ -191,6 +214,8 @@ class KnowledgeGraph:
         document = parse_text(text, source)
         if title:
             document = replace(document, title=title)
+        if "published" in meta:
+            meta["published"] = _as_date(meta["published"], source)
         if meta:
             document = replace(document, **meta)
         return self.add_documents([document])
@@ -207,6 +232,8 @@ class KnowledgeGraph:
         what was removed."""
         found: dict[str, dict[str, Any]] = {}
         for one in (ref, *more):
+            if not one.strip():  # `kg remove "$ID"` with an empty variable
+                raise InputError(repr(one), "an empty reference names no article")
             matches = self.local.find_documents(one)
             if not matches:
                 raise InputError(

@@ -221,6 +221,9 @@ def parse_text(text: str, source: str, *, markdown: bool = False) -> Document:
         external_id=meta.get("id", ""),
         ignored=tuple(_merge(spans)),
     )
+    letters = sum(ch.isalpha() for ch in doc.masked_text())
+    if letters < MIN_LETTERS:  # a metadata header alone is no article
+        raise InputError(source, f"no article text (only {letters} letters after the metadata)")
     if not doc.title:
         doc = replace(doc, title=_first_line_title(doc))
     return doc

@@ -36,7 +36,7 @@ from rdflib.namespace import XSD
 from kg.errors import QueryError
 from kg.remote import RemoteStore
 from kg.resources import QUERIES_DIR
-from kg.store import GraphStore
+from kg.store import PREFIXES, GraphStore
 
 PARAM_TYPES = {"iri", "string", "label", "integer", "decimal", "date", "boolean", "regex"}
 
@@ -288,6 +288,9 @@ class NamedQuery:
 def _typed(p: Param, raw: str, query: str) -> URIRef | Literal:
     try:
         if p.type == "iri":
+            prefix, _, local = raw.partition(":")
+            if prefix in PREFIXES and not local.startswith("//"):
+                raw = PREFIXES[prefix] + local  # a prefixed name: kg:Opening, schema:Person
             if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$", raw):
                 raise ValueError("not an absolute IRI")
             return URIRef(raw)
@@ -303,13 +306,30 @@ def _typed(p: Param, raw: str, query: str) -> URIRef | Literal:
             return Literal(raw.lower() == "true")
         if p.type == "label":
             return Literal(raw, lang="en")
-        if p.type == "regex":
-            re.compile(raw)
+        if p.type == "regex" and not _valid_regex(raw):
+            raise ValueError(
+                "the query engine cannot compile it (no look-around or back-references)"
+            )
         return Literal(raw)
     except (ValueError, ArithmeticError, re.error) as exc:
         raise QueryError(
             f"query {query}: --param {p.name}={raw!r} is not a valid {p.type} ({exc})"
         ) from None
+
+
+def _valid_regex(pattern: str) -> bool:
+    """Whether the store's engine (Oxigraph, Rust's regex syntax) compiles ``pattern``: it,
+    not Python's ``re``, runs the query, and REGEX with a pattern it cannot compile is an
+    error that leaves the filter false for every row, so the query would return nothing.
+
+    >>> _valid_regex(r"\\p{L}ounded"), _valid_regex("wound(?=ed)")
+    (True, False)
+    """
+    probe = ox.Store()
+    literal = ox.Literal(pattern)
+    result = probe.query(f'SELECT ?ok WHERE {{ BIND(REGEX("", {literal}) AS ?ok) }}')
+    assert isinstance(result, ox.QuerySolutions)
+    return any(row["ok"] is not None for row in result)
 
 
 def named_queries(extra_dirs: list[Path] | None = None) -> dict[str, NamedQuery]:

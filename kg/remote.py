@@ -73,7 +73,7 @@ def _query_form(sparql: str) -> str:
     from kg.store import _blank_comments_and_strings
 
     found = re.search(
-        r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _blank_comments_and_strings(sparql), re.I
+        r"(?<![?$\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _blank_comments_and_strings(sparql), re.I
     )
     return found[1].upper() if found else "SELECT"
 

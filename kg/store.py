@@ -227,7 +227,7 @@ def _outer_group(masked: str) -> tuple[str, int]:
     >>> _outer_group("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     ('CONSTRUCT', 29)
     """
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+    form = re.search(r"(?<![?$\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
     if form is None:
         return "", -1
     kind, depth = form[1].upper(), 0
@@ -237,7 +237,9 @@ def _outer_group(masked: str) -> tuple[str, int]:
         elif masked[i] == ")":
             depth -= 1
         elif masked[i] == "{" and depth <= 0:
-            if kind == "CONSTRUCT" and not re.search(r"\bWHERE\s*$", masked[form.end() : i], re.I):
+            if kind == "CONSTRUCT" and not re.search(
+                r"(?<![?$\w])WHERE\s*$", masked[form.end() : i], re.I
+            ):
                 return kind, masked.find("{", _closing_brace(masked, i) + 1)  # skip the template
             return kind, i
     return kind, -1
@@ -281,7 +283,7 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
             raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name")
     masked = _blank_comments_and_strings(sparql)
     projections = _projection_spans(masked)
-    form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+    form = re.search(r"(?<![?$\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
     outer = 0 if form is not None and form[1].upper() == "SELECT" else -1
     if any(
         masked[a:b].strip() == "*" or masked[a:b].strip().endswith(" *") for a, b in projections
@@ -289,7 +291,7 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
         return bind_values(sparql, bindings) if bindings else sparql
     group_bys = [
         (m.end(), g.start() if (g := _CLAUSE_END.search(masked, m.end())) else len(masked))
-        for m in re.finditer(r"\b(GROUP|ORDER)\s+BY\b", masked, re.I)
+        for m in re.finditer(r"(?<![?$\w])(GROUP|ORDER)\s+BY\b", masked, re.I)
     ]
     edits: list[tuple[int, int, str]] = []
     late: dict[str, Any] = {}
@@ -301,10 +303,14 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
             m
             for m in found
             if re.search(
-                r"(\bAS|\bVALUES\s*\(?[^{]*)\s*$", masked[max(0, m.start() - 200) : m.start()], re.I
+                r"((?<![?$\w])AS|(?<![?$\w])VALUES\s*\(?[^{]*)\s*$",
+                masked[max(0, m.start() - 200) : m.start()],
+                re.I,
             )
         ]
-        assigned = [m for m in targets if re.search(r"\bAS\s*$", masked[: m.start()], re.I)]
+        assigned = [
+            m for m in targets if re.search(r"(?<![?$\w])AS\s*$", masked[: m.start()], re.I)
+        ]
         for m in assigned:
             # The VALUES block goes at the top of the outer WHERE group, where SPARQL does not
             # let a BIND of that group, or an expression of the outer SELECT, assign ?name again.
@@ -325,7 +331,7 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
         for m in found:
             at = m.start()
             inside = [i for i, (a, b) in enumerate(projections) if a <= at < b]
-            bound = re.search(r"\bBOUND\s*\(\s*$", masked[max(0, at - 40) : at], re.I)
+            bound = re.search(r"(?<![?$\w])BOUND\s*\(\s*$", masked[max(0, at - 40) : at], re.I)
             close = re.match(r"\s*\)", masked[m.end() :])
             if bound and close:
                 # BOUND(?name) of a bound parameter is true (a constant is no variable)
@@ -373,9 +379,9 @@ def paginate(sparql: str, limit: int | None, offset: int = 0) -> str:
         raise QueryError("cannot take a page: the query has no WHERE clause")
     close = _closing_brace(masked, start)
     tail = masked[close + 1 :]
-    if re.search(r"\b(LIMIT|OFFSET)\b", tail, re.I):
+    if re.search(r"(?<![?$\w])(LIMIT|OFFSET)\b", tail, re.I):
         raise QueryError("the query has its own LIMIT or OFFSET: drop it or drop --limit/--offset")
-    values = re.search(r"\bVALUES\b", tail, re.I)
+    values = re.search(r"(?<![?$\w])VALUES\b", tail, re.I)
     # before a trailing VALUES block, else after the last token (a last-line comment stays last)
     body = tail[: values.start()] if values else tail
     end = close + 1 + len(body.rstrip())
@@ -400,7 +406,9 @@ def _narrowed_values(
     edits = []
     for m in targets:
         header = re.match(rf"[?$]{name}\s*\{{", masked[m.start() :])
-        if not re.search(r"\bVALUES\s*$", masked[max(0, m.start() - 20) : m.start()], re.I):
+        if not re.search(
+            r"(?<![?$\w])VALUES\s*$", masked[max(0, m.start() - 20) : m.start()], re.I
+        ):
             continue
         if header is None:
             continue
@@ -427,15 +435,15 @@ def _narrowed_values(
     return edits
 
 
-_CLAUSE_END = re.compile(r"\b(HAVING|ORDER|LIMIT|OFFSET|VALUES)\b|\}", re.I)
+_CLAUSE_END = re.compile(r"(?<![?$\w])(HAVING|ORDER|LIMIT|OFFSET|VALUES)\b|\}", re.I)
 
 
 def _projection_spans(masked: str) -> list[tuple[int, int]]:
     """Where each ``SELECT`` clause's projection lies: from after SELECT (and its modifier) to
     its WHERE or ``{``."""
     spans = []
-    for m in re.finditer(r"\bSELECT\b(\s+(DISTINCT|REDUCED)\b)?", masked, re.I):
-        end = re.compile(r"\bWHERE\b|\{", re.I).search(masked, m.end())
+    for m in re.finditer(r"(?<![?$\w])SELECT\b(\s+(DISTINCT|REDUCED)\b)?", masked, re.I):
+        end = re.compile(r"(?<![?$\w])WHERE\b|\{", re.I).search(masked, m.end())
         spans.append((m.end(), end.start() if end else len(masked)))
     return spans
 
@@ -640,6 +648,7 @@ class GraphStore(Lookups):
     # ------------------------------------------------------------------ writing
     def add_quads(self, quads: Iterable[Quad]) -> None:
         """Add quads in one transaction (all or nothing). ``None`` as graph = default graph."""
+        self._writable()
         default = ox.DefaultGraph()
         batch = [
             ox.Quad(to_ox(s), to_ox(p), to_ox(o), default if g is None else to_ox(g))
@@ -659,6 +668,7 @@ class GraphStore(Lookups):
         can use ``rdfs:subClassOf`` and labels; reloaded when the file changed."""
         import hashlib
 
+        self._writable()
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         g = ox.NamedNode(graph)
@@ -757,7 +767,9 @@ class GraphStore(Lookups):
 
     def find_documents(self, ref: str) -> list[dict[str, Any]]:
         """Articles whose id (or an id prefix of 6+ characters), source file, URL or external
-        id is ``ref``."""
+        id is ``ref``; none for an empty ``ref`` (articles without a URL have an empty one)."""
+        if not ref.strip():
+            return []
         docs = self.documents()
         exact = [
             d
@@ -785,6 +797,7 @@ class GraphStore(Lookups):
         aliases are recomputed too; the nodes in ``unlabel`` (a publisher) only lose their
         label.  A publisher, or kg's agent, that no article graph points to any more loses its
         description."""
+        self._writable()
         graphs = list(old_graphs)
         touched: set[str] = set()
         detached: set[str] = set()
@@ -922,8 +935,23 @@ class GraphStore(Lookups):
         return self._store
 
     def close(self) -> None:
+        """Flush and close; closing twice is fine, using the store after it is an error."""
+        if "_store" not in self.__dict__:
+            return
         self.flush()
         del self._store
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_store":  # only looked up here once close() removed it
+            raise StoreError("the store is closed; open it again (KnowledgeGraph(...))")
+        raise AttributeError(name)
+
+    def _writable(self) -> None:
+        if self._read_only:
+            raise StoreError(
+                f"--store {self.path}: opened read-only (read_only=True); "
+                "open it without read_only to change it"
+            )
 
 
 __all__ = [

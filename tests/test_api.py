@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,118 @@ def test_readme_python_example_prints_what_it_says(
     missing = [e for e in expected if e not in printed]
     assert not missing, f"README example no longer prints {missing}; it prints {printed}"
     assert (tmp_path / "graph.html").is_file()
+
+
+# --- found by review: the API's edges -------------------------------------------------------
+BODY = "Egypt opened the Rafah crossing on Wednesday for wounded Palestinians, officials said."
+
+
+def test_an_empty_reference_removes_nothing(tmp_path: Path) -> None:
+    """Articles without a URL have an empty one: `kg remove "$ID"` with an empty variable
+    used to remove every one of them."""
+    from kg.errors import InputError
+    from kg.resources import SAMPLE_DIR
+
+    graph = KnowledgeGraph(tmp_path / "store")
+    graph.add_documents(SAMPLE_DIR)
+    graph.add_text(BODY, source="no-url.txt")
+    before = len(graph.documents())
+    for ref in ("", "  "):
+        with pytest.raises(InputError, match="an empty reference names no article"):
+            graph.remove(ref)
+    assert graph.local.find_documents("") == []
+    assert len(graph.documents()) == before
+
+
+def test_one_path_is_one_input_not_a_list_of_characters(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(BODY)
+    report = KnowledgeGraph(memory=True).add_documents(str(article))
+    assert report.added == [str(article)] and report.problems == []
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        datetime(2023, 11, 1, 12, 30),
+        "2023-11-01",
+        date(2023, 11, 1),
+    ],
+)
+def test_add_text_takes_a_date_a_datetime_or_an_iso_string(published: object) -> None:
+    graph = KnowledgeGraph(memory=True)
+    report = graph.add_text(BODY, published=published)
+    assert report.ok, report.problems
+    assert [d["published"] for d in graph.documents()] == ["2023-11-01"]
+    assert graph.validate().conforms
+
+
+def test_add_text_refuses_a_date_it_cannot_read() -> None:
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="expected a date"):
+        KnowledgeGraph(memory=True).add_text(BODY, published="yesterday-ish")
+
+
+@pytest.mark.parametrize("text", ["", "hi", "title: Only a header\ndate: 2023-11-01\n\n"])
+def test_text_without_an_article_is_refused(text: str) -> None:
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="no article text"):
+        KnowledgeGraph(memory=True).add_text(text)
+
+
+def test_a_placeholder_publication_date_does_not_fail_the_article() -> None:
+    """0001-01-01 is what many feeds write for 'unknown'; relative dates cannot be resolved
+    against it, and must not overflow."""
+    for day in (date(1, 1, 1), date(9999, 12, 31)):
+        report = KnowledgeGraph(memory=True).add_text(
+            "Egypt opened the crossing yesterday and will close it on Friday, officials said.",
+            published=day,
+        )
+        assert report.ok, report.problems
+
+
+def test_a_closed_or_read_only_graph_says_so(tmp_path: Path) -> None:
+    from kg.errors import StoreError
+
+    graph = KnowledgeGraph(tmp_path / "store")
+    graph.add_text(BODY)
+    graph.close()
+    graph.close()  # twice is fine
+    with pytest.raises(StoreError, match="closed"):
+        graph.documents()
+    with KnowledgeGraph(tmp_path / "store", read_only=True) as snapshot:
+        assert len(snapshot.documents()) == 1
+        with pytest.raises(StoreError, match="opened read-only"):
+            snapshot.add_text("Chad closed its border with Sudan on Monday, officials said.")
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_gephi_files_stay_xml_when_an_article_holds_control_characters(
+    tmp_path: Path, fmt: str
+) -> None:
+    import networkx as nx
+
+    graph = KnowledgeGraph(memory=True)
+    report = graph.add_text(
+        "Egypt\x1b opened the Rafah crossing on Wednesday, the \x07Qatar Foreign Ministry said."
+    )
+    assert report.ok, report.problems
+    path = graph.render(tmp_path / f"g.{fmt}", format=fmt)
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert back.number_of_nodes() == graph.to_networkx().number_of_nodes()
+
+
+def test_the_timeline_lists_dated_events_first_oldest_first(tmp_path: Path) -> None:
+    graph = KnowledgeGraph(memory=True)
+    graph.add_text(
+        "Egypt opened the Rafah crossing on 3 November 2023. Egypt closed the crossing on "
+        "1 November 2023. Egypt said it would reopen the crossing.",
+        published=date(2023, 11, 5),
+    )
+    rows = graph.named_query("timeline", name="Egypt")
+    dates = [r["date"] for r in rows]
+    assert dates and dates[0] is not None
+    dated = [d for d in dates if d is not None]
+    assert dates[: len(dated)] == sorted(dated)  # the dated ones first, oldest first

@@ -465,3 +465,33 @@ def test_label_parameters_match_ignoring_case_only_when_no_label_matches_exactly
     # without the label rule the look-up is exact
     assert run(graph.store, nq.sparql, nq.bind({"name": "eGYPT"})) == []
     assert graph.named_query("timeline", name="egypt") == exact
+
+
+def test_a_regex_parameter_is_checked_by_the_engine_that_runs_it() -> None:
+    """Oxigraph runs the query (Rust's regex syntax): a look-ahead Python accepts would make
+    the filter fail on every row; a Unicode class Python refuses is fine."""
+    from kg.query import NamedQuery
+
+    nq = NamedQuery.parse(
+        "t",
+        "# title: t\n# param: topic regex required  a pattern\n"
+        "SELECT ?l WHERE { ?x rdfs:label ?l FILTER(REGEX(?l, ?topic)) }",
+    )
+    with pytest.raises(QueryError, match="cannot compile it"):
+        nq.bind({"topic": "wound(?=ed)"})
+    assert nq.bind({"topic": r"\p{L}ounded"})
+
+
+def test_an_iri_parameter_may_be_a_prefixed_name() -> None:
+    from kg.query import NamedQuery
+
+    nq = NamedQuery.parse(
+        "t",
+        "# title: t\n# param: type iri required  a class\nSELECT ?x WHERE { ?x a ?type }",
+    )
+    assert str(nq.bind({"type": "kg:Opening"})["type"]) == (
+        "https://w3id.org/kg-news/ontology#Opening"
+    )
+    assert str(nq.bind({"type": "https://schema.org/Person"})["type"]) == (
+        "https://schema.org/Person"
+    )

@@ -653,3 +653,14 @@ def test_bind_keeps_bound_and_sub_select_queries_valid() -> None:
 def test_binding_a_variable_the_query_assigns_is_a_clear_error(query: str) -> None:
     with pytest.raises(QueryError, match=r"cannot bind \?s: the query assigns it itself"):
         bind(query, {"s": ox.Literal("hello")})
+
+
+def test_variables_named_like_keywords_are_variables() -> None:
+    """?select, ?where, ?limit are variables, not the keywords."""
+    query = "SELECT ?select ?where WHERE { ?select ?p ?where } ORDER BY ?limit"
+    bound = bind(query, {"select": ox.NamedNode("https://e.org/a")})
+    assert bound == (
+        "SELECT (<https://e.org/a> AS ?select) ?where WHERE { <https://e.org/a> ?p ?where } "
+        "ORDER BY ?limit"
+    )
+    assert paginate("SELECT ?s WHERE { ?s ?p ?limit } ORDER BY ?limit", 5).endswith("LIMIT 5")

@@ -64,6 +64,14 @@ def normalise_date(text: str, published: date | None, *, future: bool = False) -
         return year_m[1]
     if published is None:
         return None
+    try:
+        return _relative(t, md, published, future=future)
+    except (OverflowError, ValueError):  # a placeholder date at the calendar's edge: 0001-01-01
+        return None
+
+
+def _relative(t: str, md: tuple[int, int] | None, published: date, *, future: bool) -> str | None:
+    """A relative date expression resolved against the publication date."""
     if t in _RELATIVE:
         return (published + timedelta(days=_RELATIVE[t])).isoformat()
     if md:
