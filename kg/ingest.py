@@ -97,6 +97,38 @@ _UNICODE_BOMS = (  # the UTF-32 marks first: UTF-32-LE's begins with UTF-16-LE's
 )
 
 
+# Single-byte code pages for other Latin-script languages, which detection tends to pick for
+# short Western European text ("naïve" read as cp1250 "naďve", as cp775 "naļve"): when
+# Windows-1252 decodes the bytes too, it is the likelier one for news, as the WHATWG
+# Encoding Standard makes it the default for unlabelled Western text.
+_OTHER_LATIN = {
+    "cp1250", "cp1254", "cp1257", "cp1258", "cp775", "cp850", "cp852", "mac_latin2",
+    "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13",
+    "iso8859_14", "iso8859_16",
+}  # fmt: skip
+
+
+def detect_encoding(data: bytes) -> str | None:
+    """The encoding of bytes that are not UTF-8, by detection (charset-normalizer), with
+    Windows-1252 preferred over other Latin code pages that decode them as well.
+
+    >>> detect_encoding("A naïve déjà vu in Zürich, said the señor.".encode("latin-1"))
+    'cp1252'
+    >>> detect_encoding("Москва заявила в среду, что переговоры продолжатся.".encode("cp1251"))
+    'cp1251'
+    """
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data)
+    best = results.best()
+    if best is None:
+        return None
+    western = any("cp1252" in (m.encoding, *m.could_be_from_charset) for m in results)
+    if western and best.encoding in _OTHER_LATIN:
+        return "cp1252"
+    return str(best.encoding)
+
+
 def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
     """Decode bytes as UTF-8, or by detection with a warning; refuse binary data.
 
@@ -122,13 +154,11 @@ def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
         text = data.decode("utf-8-sig")
         warnings: tuple[str, ...] = ()
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
+        detected = detect_encoding(data)
+        if detected is None:
             raise InputError(source, "bytes decode to no known text encoding") from None
-        text = str(best)
-        warnings = (f"{source}: not UTF-8; decoded as {best.encoding} by detection",)
+        text = data.decode(detected, errors="replace")
+        warnings = (f"{source}: not UTF-8; decoded as {detected} by detection",)
     _check_sensible(text, source)
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
 
@@ -381,10 +411,7 @@ def _json_lines(
             foreign.append(i)
     encoding = ""
     if foreign:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(b"\n".join(lines[i] for i in foreign)).best()
-        encoding = best.encoding if best is not None else "cp1252"
+        encoding = detect_encoding(b"\n".join(lines[i] for i in foreign)) or "cp1252"
     for i in sorted([*decoded, *foreign]):
         where = f"{source}:{i + 1}"
         warnings: tuple[str, ...] = ()

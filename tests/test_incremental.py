@@ -130,8 +130,14 @@ def test_a_publisher_and_kg_are_one_row_each_whatever_the_number_of_articles(
     kg.add_documents(
         [
             _write(tmp_path, "a.txt", _article("A", "Harbour Wire", "Norway opened an embassy.")),
-            _write(tmp_path, "b.txt", _article("B", "Harbour Wire", "Chad closed a border.")),
-            _write(tmp_path, "c.txt", _article("C", "Harbour Wire", "Peru signed a deal.")),
+            _write(
+                tmp_path, "b.txt", _article("B", "Harbour Wire", "Chad closed a border with Sudan.")
+            ),
+            _write(
+                tmp_path,
+                "c.txt",
+                _article("C", "Harbour Wire", "Peru signed a trade deal with Chile."),
+            ),
         ]
     )
     assert [r["label"] for r in kg.query(SHARED)] == ["Harbour Wire", "kg 0.1.0"]
@@ -145,7 +151,7 @@ def test_a_publisher_spelled_two_ways_gets_the_best_label_in_either_order(
 ) -> None:
     texts = {
         "lower": _article("A", "Harbour Wire", "Norway opened an embassy."),
-        "upper": _article("B", "HARBOUR WIRE", "Chad closed a border."),
+        "upper": _article("B", "HARBOUR WIRE", "Chad closed a border with Sudan."),
     }
     kg = KnowledgeGraph(tmp_path / "store")
     for name in order:  # one build per article: the second finds the first's label
@@ -158,7 +164,7 @@ def test_removing_the_last_article_of_a_publisher_removes_its_description(
 ) -> None:
     kg = KnowledgeGraph(tmp_path / "store")
     a = _write(tmp_path, "a.txt", _article("A", "Harbour Wire", "Norway opened an embassy."))
-    b = _write(tmp_path, "b.txt", _article("B", "Delta Post", "Chad closed a border."))
+    b = _write(tmp_path, "b.txt", _article("B", "Delta Post", "Chad closed a border with Sudan."))
     kg.add_documents([a, b])
     assert [r["label"] for r in kg.query(SHARED)] == ["Delta Post", "Harbour Wire", "kg 0.1.0"]
     kg.remove(str(b))
@@ -180,7 +186,9 @@ def test_a_store_written_by_an_earlier_kg_is_brought_into_shape_by_the_next_buil
     kg.add_documents(
         [
             _write(tmp_path, "a.txt", _article("A", "Harbour Wire", "Norway opened an embassy.")),
-            _write(tmp_path, "b.txt", _article("B", "HARBOUR WIRE", "Chad closed a border.")),
+            _write(
+                tmp_path, "b.txt", _article("B", "HARBOUR WIRE", "Chad closed a border with Sudan.")
+            ),
         ]
     )
     inner = kg.store.inner
@@ -207,7 +215,15 @@ def test_a_store_written_by_an_earlier_kg_is_brought_into_shape_by_the_next_buil
     for q in list(inner.quads_for_pattern(None, name, None, None)):
         inner.remove(q)
     assert len(kg.query(SHARED)) == 8  # type x label, once per pair of graphs
-    kg.add_documents([_write(tmp_path, "c.txt", _article("C", "Delta Post", "Peru signed."))])
+    kg.add_documents(
+        [
+            _write(
+                tmp_path,
+                "c.txt",
+                _article("C", "Delta Post", "Peru signed a trade deal with Chile."),
+            )
+        ]
+    )
     assert [r["label"] for r in kg.query(SHARED)] == ["Delta Post", "Harbour Wire", "kg 0.1.0"]
     assert not [q for q in old if q in inner]
     # each article keeps its own spelling, in its graph

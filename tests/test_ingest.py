@@ -523,7 +523,8 @@ def test_property_ignored_spans_slice_original_and_mask_keeps_length(
     lines: list[str], where: int, boiler: str, markdown: bool, inline_date: bool
 ) -> None:
     where = min(where, len(lines))
-    all_lines = [*lines[:where], "", boiler, "", *lines[where:]]
+    body = "Egypt opened the Rafah crossing on Wednesday, officials said."  # an article at all
+    all_lines = [*lines[:where], "", boiler, "", *lines[where:], "", body]
     text = "\n".join(all_lines)
     if inline_date:
         text = " date 2023-11-07 " + text
@@ -599,3 +600,12 @@ def test_a_nul_byte_costs_only_its_json_line(tmp_path: Path) -> None:
     docs, errors = _read_all(path)
     assert [d.external_id for d in docs] == ["n2"]
     assert errors == [f"{path}:1: NUL bytes in the line, not a JSON record"]
+
+
+def test_western_european_text_in_latin1_is_not_read_as_another_code_page(tmp_path: Path) -> None:
+    """Detection alone read short Latin-1 text as cp1250 or cp775 ("naïve" as "naďve")."""
+    text = "A naïve déjà vu in Zürich, said the señor to the café owner on Monday.\n"
+    path = tmp_path / "latin.txt"
+    path.write_bytes(text.encode("latin-1"))
+    (doc,) = read_file(path, no_error)
+    assert doc.text == text
