@@ -116,11 +116,14 @@ class RemoteStore(Lookups):
             if exc.code == 400 and url == self.query_url:
                 raise _MalformedQueryError(first) from None
             raise StoreError(
-                f"--endpoint {url}: the endpoint refused the request (HTTP {exc.code}: {first})"
+                f"--endpoint {self.update_url}: the endpoint refused the request at {url} "
+                f"(HTTP {exc.code}: {first})"
             ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise StoreError(f"--endpoint {url}: cannot reach the endpoint ({reason})") from None
+            raise StoreError(
+                f"--endpoint {self.update_url}: cannot reach the endpoint at {url} ({reason})"
+            ) from None
 
     def update(self, sparql: str) -> None:
         self._post(
