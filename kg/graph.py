@@ -313,6 +313,12 @@ class KnowledgeGraph:
         ``"gexf"`` the same projection for Gephi or Cytoscape (evidence as a JSON string)."""
         from kg.render import render_html, select_subgraph
 
+        if str(path).endswith(("/", os.sep)) or Path(path).is_dir():
+            raise OutputError(
+                f"-o {path}: is a folder; give the file to write, e.g. {Path(path) / 'graph.html'}"
+            )
+        if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+            raise RenderError(f"--hops {hops!r}: a whole number of 0 or more")
         graph = self.to_networkx(view=view)
         if graph.number_of_nodes() == 0:
             raise RenderError("the graph is empty: build some articles first")
@@ -324,7 +330,7 @@ class KnowledgeGraph:
                 raise RenderError(f"--format {format}: choose html, graphml or gexf")
             return render_html(graph, path, focus=focus, hops=hops, max_nodes=max_nodes)
         except ValueError as exc:
-            raise RenderError(f"--focus {focus!r}: {exc}") from None
+            raise RenderError(f"--focus {focus!r}: {exc}" if focus else str(exc)) from None
         except OSError as exc:
             raise OutputError(f"-o {path}: cannot write here ({exc.strerror or exc})") from None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import numbers
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg.errors import QueryError
@@ -211,12 +212,21 @@ def _match_labels(
 def to_term(value: Any) -> URIRef | Literal:
     """A Python value as an RDF term for binding: rdflib terms pass through, str is a string
     literal (use ``URIRef`` for an IRI), numbers, dates and booleans get their XSD type."""
+    if isinstance(value, BNode):
+        raise QueryError(
+            "cannot bind a blank node: its label means nothing outside the graph it came from; "
+            "bind an IRI or a literal"
+        )
     if isinstance(value, URIRef | Literal):
         return value
     if isinstance(value, bool):
         return Literal(value)
     if isinstance(value, int | float | Decimal | date):
         return Literal(value)
+    if isinstance(value, numbers.Integral):  # numpy and pandas integers
+        return Literal(int(value))
+    if isinstance(value, numbers.Real):
+        return Literal(float(value))
     if isinstance(value, str):
         return Literal(value)
     raise QueryError(f"cannot bind a value of type {type(value).__name__}")

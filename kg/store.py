@@ -367,6 +367,10 @@ def paginate(sparql: str, limit: int | None, offset: int = 0) -> str:
     >>> print(paginate("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } }", 2))
     SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 } } LIMIT 2
     """
+    offset = 0 if offset is None else offset
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise QueryError(f"{name}={value!r}: a page's {name} is a whole number")
     if (limit is not None and limit < 0) or offset < 0:
         raise QueryError("--limit and --offset must be 0 or more")
     if limit is None and not offset:

@@ -353,3 +353,35 @@ def test_the_timeline_lists_dated_events_first_oldest_first(tmp_path: Path) -> N
     assert dates and dates[0] is not None
     dated = [d for d in dates if d is not None]
     assert dates[: len(dated)] == sorted(dated)  # the dated ones first, oldest first
+
+
+def test_bindings_and_pages_of_the_wrong_kind_say_so() -> None:
+    from rdflib import BNode
+
+    from kg.errors import QueryError
+
+    graph = KnowledgeGraph(memory=True)
+    graph.add_text(BODY)
+    with pytest.raises(QueryError, match="cannot bind a blank node"):
+        graph.query("SELECT ?x WHERE { ?x ?p ?o }", o=BNode())
+    for page in ({"limit": "5"}, {"limit": True}, {"offset": 1.5}):
+        with pytest.raises(QueryError, match="is a whole number"):
+            graph.query("SELECT ?x WHERE { ?x ?p ?o }", **page)  # type: ignore[arg-type]
+    assert len(graph.query("SELECT ?x WHERE { ?x ?p ?o }", limit=2, offset=None)) == 2  # type: ignore[arg-type]
+
+
+def test_a_numpy_integer_binds_as_an_integer() -> None:
+    numpy = pytest.importorskip("numpy")
+    graph = KnowledgeGraph(memory=True)
+    rows = graph.query("SELECT ?n WHERE { BIND(?v + 1 AS ?n) }", v=numpy.int64(41))
+    assert rows[0]["n"] == 42
+
+
+def test_render_into_a_folder_asks_for_a_file_name(tmp_path: Path) -> None:
+    from kg.errors import OutputError
+
+    graph = KnowledgeGraph(memory=True)
+    graph.add_text(BODY)
+    with pytest.raises(OutputError, match="is a folder"):
+        graph.render(str(tmp_path) + "/")
+    assert not (tmp_path / "graph.html").exists()
