@@ -268,11 +268,12 @@ def build(
 
 
 def _holds_articles(graph: KnowledgeGraph) -> bool:
-    """Whether the store holds at least one article (False when it cannot be asked)."""
+    """Whether the store holds at least one article; True when it cannot be asked, so that a
+    store is never deleted on a guess."""
     try:
         return bool(graph.local.query("ASK { GRAPH ?g { ?d a schema:NewsArticle } }"))
     except KGError:
-        return False
+        return True
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
