@@ -441,6 +441,9 @@ def read_file(path: Path, on_error: Callable[[InputError], None]) -> Iterator[Do
             except json.JSONDecodeError as exc:
                 on_error(InputError(where, f"not JSON ({exc.msg})"))
                 continue
+            except RecursionError:
+                on_error(InputError(where, "not JSON kg can read (nested too deeply)"))
+                continue
             try:
                 yield replace(parse_record(record, where), warnings=warnings)
             except InputError as exc:

@@ -7,8 +7,11 @@ Offsets are character offsets into :attr:`Document.text`, end exclusive, so
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def content_id(text: str) -> str:
@@ -38,6 +41,15 @@ class Document:
     external_id: str = ""
     ignored: tuple[tuple[int, int, str], ...] = ()
     warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A lone surrogate (a JSON "\ud800" escape) is no character: UTF-8 cannot encode it,
+        # so neither the content hash nor the store could take the text.  It becomes U+FFFD,
+        # one code point for one, so every offset stays.
+        for name in ("text", "title", "publisher", "url", "external_id", "source"):
+            value = getattr(self, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                object.__setattr__(self, name, _SURROGATE.sub("\ufffd", value))
 
     @property
     def id(self) -> str:

@@ -624,9 +624,19 @@ def build(
                     if isinstance(extraction, str):
                         problem(extraction)
                         continue
-                    replaced, quads = _store_document(
-                        extraction, resolver, mapper, store, report.seconds, report.entity_iris
-                    )
+                    try:
+                        replaced, quads = _store_document(
+                            extraction, resolver, mapper, store, report.seconds, report.entity_iris
+                        )
+                    except KGError:
+                        raise  # the store or the model: the build cannot go on
+                    except Exception as exc:  # noqa: BLE001 - one article's graph, not the build
+                        # nothing of it was written: its graph is added in one transaction
+                        problem(
+                            f"{extraction.document.source}: writing its graph failed "
+                            f"({type(exc).__name__}: {exc})"
+                        )
+                        continue
                     report.replaced += replaced
                     written += quads
                     if written >= FLUSH_QUADS:

@@ -153,3 +153,27 @@ def test_no_credit_without_attribution(extract) -> None:
 @pytest.mark.slow
 def test_vague_numbers_make_no_claim(extract) -> None:
     assert extract("Dozens of families waited at the gate.").claims == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("two hundred", 200.0),
+        ("seven hundred and fifty", 750.0),
+        ("two hundred thousand", 200_000.0),
+        ("thirty five", 35.0),
+        ("thirty-five", 35.0),
+        ("3 trillion", 3e12),
+        ("two dozen", 24.0),
+        ("a dozen", 12.0),
+        ("one million two hundred thousand", 1_200_000.0),
+    ],
+)
+def test_parse_number_adds_up_number_words(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+def test_parse_number_refuses_a_number_too_big_to_be_a_count() -> None:
+    """A 310-digit figure is infinity as a float; writing it crashed the whole build."""
+    assert parse_number("1" + "0" * 309) is None
+    assert parse_number("1" + "0" * 20) is None

@@ -609,3 +609,25 @@ def test_western_european_text_in_latin1_is_not_read_as_another_code_page(tmp_pa
     path.write_bytes(text.encode("latin-1"))
     (doc,) = read_file(path, no_error)
     assert doc.text == text
+
+
+def test_a_json_line_nested_too_deeply_costs_only_itself(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    good = '{"id": "g", "text": "Egypt opened the Rafah crossing on Monday, officials said."}'
+    path.write_text("[" * 100_000 + "\n" + good + "\n")
+    docs, errors = _read_all(path)
+    assert [d.external_id for d in docs] == ["g"]
+    assert errors == [f"{path}:1: not JSON kg can read (nested too deeply)"]
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character(tmp_path: Path) -> None:
+    """JSON may escape half of a surrogate pair ("\\ud800"): no UTF-8 text can hold it."""
+    path = tmp_path / "half.jsonl"
+    path.write_text(
+        '{"id": "s", "title": "Half \\ud800 pair", '
+        '"text": "Egypt opened the Rafah \\ud800 crossing on Monday, officials said."}\n'
+    )
+    (doc,) = _read_all(path)[0]
+    assert "\ufffd" in doc.text and "\ufffd" in doc.title
+    assert len(doc.text) == len("Egypt opened the Rafah X crossing on Monday, officials said.")
+    assert doc.id  # the content hash can be taken

@@ -211,3 +211,14 @@ def test_a_local_dask_cluster_needs_a_number_of_workers(address: str) -> None:
 
     with pytest.raises(InputError, match="local:N needs a number of workers N of at least 1"):
         KnowledgeGraph(memory=True).add_documents([SAMPLE_DIR], dask=address)
+
+
+def test_a_figure_too_big_for_a_float_does_not_stop_the_build(tmp_path: Path) -> None:
+    """It used to become infinity, and writing it crashed the whole build (exit 70)."""
+    huge = tmp_path / "a-huge.txt"
+    huge.write_text("Officials said 1" + "0" * 309 + " people crossed the border on Monday.\n")
+    normal = tmp_path / "b-normal.txt"
+    normal.write_text("Egypt opened the Rafah crossing on Monday, officials said.\n")
+    report = KnowledgeGraph(memory=True).add_documents([huge, normal])
+    assert str(normal) in report.added
+    assert report.ok or all(str(huge) in p for p in report.problems)

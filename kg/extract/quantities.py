@@ -7,6 +7,7 @@ is counted, what is said of the counted things, and whom the article credits ("E
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,11 @@ _WORDS = {
 _WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80})
 _WORDS.update({"ninety": 90, "hundred": 100, "dozen": 12})
 _VAGUE = {"several", "few", "many", "dozens", "hundreds", "thousands", "scores", "millions"}
-_SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_MULTIPLIERS = {"hundred": 100, "dozen": 12}
+_SCALE = {
+    "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}  # fmt: skip
 _QUALIFIERS = (
     ("at least", "at least"), ("more than", "at least"), ("over", "at least"),
     ("as many as", "up to"), ("up to", "up to"), ("at most", "at most"),
@@ -65,18 +70,33 @@ def parse_number(text: str) -> float | None:
     >>> parse_number("8,800"), parse_number("2.4 million"), parse_number("Ten"), parse_number("dozens")
     (8800.0, 2400000.0, 10.0, None)
     """
-    words = text.casefold().replace(",", "").split()
+    words = text.casefold().replace(",", "").replace("-", " ").split()
     if any(w in _VAGUE for w in words) and not any(ch.isdigit() for ch in text):
         return None  # "several hundred", "a few thousand"
-    value: float | None = None
+    # Words add up within a group ("thirty five", "seven hundred and fifty"), a scale word
+    # closes the group ("two hundred thousand"); the first figure written in digits starts
+    # the value, and words after it only scale it ("2.4 million").
+    total = 0.0
+    group: float | None = None
+    seen = digits = False
     for word in words:
         if re.fullmatch(r"\d+(?:\.\d+)?", word):
-            value = float(word)
-        elif word in _WORDS and value is None:
-            value = float(_WORDS[word])
-        elif word in _SCALE and value is not None:
-            value *= _SCALE[word]
-    return value
+            if digits or (seen and group is not None):
+                break  # a second figure: "300 and 400" is two numbers
+            group, seen, digits = float(word), True, True
+        elif word in _MULTIPLIERS and not digits:  # "two hundred", "two dozen"
+            group = (group or 1.0) * _MULTIPLIERS[word]
+            seen = True
+        elif word in _WORDS and not digits:
+            group = (group or 0.0) + _WORDS[word]
+            seen = True
+        elif word in _SCALE and seen:
+            total += (group if group is not None else 1.0) * _SCALE[word]
+            group = None
+    if not seen:
+        return None
+    value = total + (group or 0.0)
+    return value if math.isfinite(value) and value < 1e15 else None
 
 
 def _qualifier(ent: Span) -> str:
