@@ -229,8 +229,27 @@ def _merge(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return out
 
 
+_MARKDOWN_NOT_PROSE = re.compile(
+    r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$"  # a fenced code block
+    r"|<!--.*?-->"  # an HTML comment
+    r"|^[ \t]*</?[A-Za-z][^<>\n]*>[ \t]*$",  # a line that is one HTML tag (<div align=center>)
+    re.M | re.S,
+)
+
+
 def _markdown_spans(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), "markup") for m in re.finditer(r"^[ \t]*#{1,6}[ \t]+", text, re.M)]
+    r"""Markdown that is not the article's prose: heading markers, fenced code, HTML comments
+    and lines that are a bare HTML tag.
+
+    >>> t = "# Title\n<!-- draft -->\n```\nx = 1\n```\nEgypt opened it."
+    >>> [t[s:e] for s, e, _ in _markdown_spans(t)]
+    ['# ', '<!-- draft -->', '```\nx = 1\n```']
+    """
+    spans = [
+        (m.start(), m.end(), "markup") for m in re.finditer(r"^[ \t]*#{1,6}[ \t]+", text, re.M)
+    ]
+    spans += [(m.start(), m.end(), "markup") for m in _MARKDOWN_NOT_PROSE.finditer(text)]
+    return sorted(spans)
 
 
 def parse_text(text: str, source: str, *, markdown: bool = False) -> Document:

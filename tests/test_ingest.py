@@ -631,3 +631,18 @@ def test_a_lone_surrogate_becomes_a_replacement_character(tmp_path: Path) -> Non
     assert "\ufffd" in doc.text and "\ufffd" in doc.title
     assert len(doc.text) == len("Egypt opened the Rafah X crossing on Monday, officials said.")
     assert doc.id  # the content hash can be taken
+
+
+def test_markdown_code_comments_and_bare_tags_are_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(
+        "<div align=center>\n\n<!-- editor: check the figures -->\n# Egypt opens crossing\n\n"
+        "```\nQatar mediated nothing here\n```\n"
+        "Egypt opened the Rafah crossing on Monday, officials said.\n"
+    )
+    (doc,) = read_file(path, no_error)
+    assert doc.title == "Egypt opens crossing"
+    masked = doc.masked_text()
+    assert "Qatar" not in masked and "editor" not in masked and "div" not in masked
+    assert "Egypt opened the Rafah crossing" in masked
+    check_spans(doc)
