@@ -74,6 +74,9 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             _err("interrupted; the store keeps every article written before the interruption")
             sys.exit(130)
+        except OSError as exc:  # the disk is full, a folder went away: not a bug in kg
+            _err(f"cannot read or write: {exc}")
+            sys.exit(EXIT_STORE)
         except Exception as exc:
             if os.environ.get("KG_DEBUG"):
                 raise

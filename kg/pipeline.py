@@ -144,7 +144,9 @@ def _init_worker(model: str, gazetteer: tuple[str, ...] = ()) -> None:
     _WORKER_SETUP = (model, gazetteer)
 
 
-def _init_pool_worker(model: str, gazetteer: tuple[str, ...], ready: Any) -> None:
+def _init_pool_worker(
+    model: str, gazetteer: tuple[str, ...], ready: Any, parent: int | None = None
+) -> None:
     """:func:`_init_worker` in a worker process, then tell the parent one worker got ready.
 
     Ctrl-C in a terminal reaches every process of the group: the worker leaves it to the
@@ -155,7 +157,7 @@ def _init_pool_worker(model: str, gazetteer: tuple[str, ...], ready: Any) -> Non
     from kg.process import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent()
+    die_with_parent(parent=parent)  # the pid the pool was made in: kg may be gone already
     _init_worker(model, gazetteer)
     ready.set()
 
@@ -441,7 +443,7 @@ class _WorkerPool:
             self.workers,
             mp_context=self._ctx,
             initializer=_init_pool_worker,
-            initargs=(*self._setup, self.ready),
+            initargs=(*self._setup, self.ready, os.getpid()),
         )
 
     def submit(self, task: Callable[..., Any], batch: list[Document]) -> Future[Any]:
@@ -628,8 +630,8 @@ def build(
                         replaced, quads = _store_document(
                             extraction, resolver, mapper, store, report.seconds, report.entity_iris
                         )
-                    except KGError:
-                        raise  # the store or the model: the build cannot go on
+                    except (KGError, OSError):
+                        raise  # the store, the disk or the model: the build cannot go on
                     except Exception as exc:  # noqa: BLE001 - one article's graph, not the build
                         # nothing of it was written: its graph is added in one transaction
                         problem(

@@ -35,16 +35,20 @@ def _find_prctl() -> Any:
 _PRCTL = _find_prctl()
 
 
-def die_with_parent(sig: int = signal.SIGTERM) -> bool:
+def die_with_parent(sig: int = signal.SIGTERM, *, parent: int | None = None) -> bool:
     """Have this process receive ``sig`` when its parent ends (Linux ``prctl``); returns
-    whether that could be arranged (False on other systems).  A parent already gone by the
-    time this runs ends this process at once."""
+    whether that could be arranged (False on other systems).
+
+    ``parent`` is the pid of the process that started this one, as that process saw itself:
+    a child whose start-up is slow (a worker imports spaCy first) may find its parent already
+    gone and itself adopted by another, so it cannot learn it from ``getppid`` then.  A parent
+    already gone by the time this runs ends this process at once."""
     if _PRCTL is None:
         return False
-    parent = os.getppid()
+    expected = os.getppid() if parent is None else parent
     if _PRCTL(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
         return False
-    if os.getppid() != parent:  # the parent ended before the request was made
+    if os.getppid() != expected:  # the parent ended before the request was made
         os.kill(os.getpid(), sig)
     return True
 

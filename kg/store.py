@@ -878,7 +878,10 @@ class GraphStore(Lookups):
 
     def flush(self) -> None:
         if self.path is not None and not self._read_only:
-            self._store.flush()
+            try:
+                self._store.flush()
+            except OSError as exc:  # the disk is full, the folder is gone
+                raise StoreError(f"--store {self.path}: cannot write to the store: {exc}") from None
 
     # ------------------------------------------------------------------ reading
     def __len__(self) -> int:
@@ -942,8 +945,10 @@ class GraphStore(Lookups):
         """Flush and close; closing twice is fine, using the store after it is an error."""
         if "_store" not in self.__dict__:
             return
-        self.flush()
-        del self._store
+        try:
+            self.flush()
+        finally:
+            del self._store
 
     def __getattr__(self, name: str) -> Any:
         if name == "_store":  # only looked up here once close() removed it

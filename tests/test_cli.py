@@ -942,3 +942,19 @@ def test_a_named_query_given_as_sparql_gets_a_hint(small_store: Path) -> None:
     result = CliRunner().invoke(main, ["query", "mediations", "--store", str(small_store)])
     assert result.exit_code == 2
     assert "run it with --named mediations" in result.output
+
+
+def test_an_io_failure_is_a_store_error_not_an_internal_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk or a store folder deleted under kg is the system's problem, exit 3."""
+
+    def no_space(self: GraphStore, quads: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(GraphStore, "add_quads", no_space)
+    result = CliRunner().invoke(
+        main, ["build", str(SAMPLE_DIR), "--store", str(tmp_path / "s"), "-q"]
+    )
+    assert result.exit_code == 3, result.output
+    assert "No space left on device" in result.output and "internal error" not in result.output

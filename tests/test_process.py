@@ -73,3 +73,18 @@ def test_without_asking_the_child_would_outlive_its_parent(tmp_path: Path) -> No
 
 def test_it_reports_whether_it_could_arrange_it() -> None:
     assert die_with_parent(0) is True  # signal 0: asks for nothing, changes nothing
+
+
+def test_a_child_whose_parent_is_already_gone_ends_at_once() -> None:
+    """A worker that asks after its slow start-up may find kg gone and itself adopted: told
+    the pid kg had, it sees that its parent is another one and ends."""
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from kg.process import die_with_parent; import time; "
+            "die_with_parent(parent=-1); time.sleep(30)",
+        ],
+        timeout=20,
+    )
+    assert child.returncode == -signal.SIGTERM
