@@ -12,7 +12,6 @@ transaction (Oxigraph and Fuseki do) gets every article whole or not at all.
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -24,7 +23,15 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.errors import QueryError, StoreError
-from kg.store import Lookups, bind, insert_data, prefix_declarations, replace_update, to_ox
+from kg.store import (
+    Lookups,
+    bind,
+    insert_data,
+    prefix_declarations,
+    query_form,
+    replace_update,
+    to_ox,
+)
 
 if TYPE_CHECKING:
     from kg.mapping import Quad
@@ -65,17 +72,6 @@ WHERE { GRAPH ?g { ?s schema:publisher|prov:wasAssociatedWith ?x . ?x ?p ?o } }
 
 class _MalformedQueryError(Exception):
     """The query endpoint answered 400 Bad Request: the query, not the endpoint, is wrong."""
-
-
-def _query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords outside comments,
-    strings and IRIs."""
-    from kg.store import _blank_comments_and_strings
-
-    found = re.search(
-        r"(?<![?$\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _blank_comments_and_strings(sparql), re.I
-    )
-    return found[1].upper() if found else "SELECT"
 
 
 class RemoteStore(Lookups):
@@ -143,7 +139,7 @@ class RemoteStore(Lookups):
         # error message are the user's
         prologue = prefix_declarations().replace("\n", " ")
         body = urllib.parse.urlencode({"query": prologue + sparql}).encode("utf-8")
-        graph_form = _query_form(sparql) in {"CONSTRUCT", "DESCRIBE"}
+        graph_form = query_form(sparql) in {"CONSTRUCT", "DESCRIBE"}
         try:
             raw = self._post(
                 self.query_url,

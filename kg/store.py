@@ -108,6 +108,21 @@ _IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _LESS_THAN = re.compile(r"<(?:[?$=(!\-0-9]|.*(?:&&|\|\|))")
 
 
+_QUERY_FORM = re.compile(r"(?<![?$\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+"""The query form's keyword (not a variable named ``?select``); search a masked query."""
+
+
+def query_form(sparql: str) -> str:
+    r"""SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords outside comments,
+    strings and IRIs ("" when there is none).
+
+    >>> query_form("# SELECT in a comment\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    found = _QUERY_FORM.search(_blank_comments_and_strings(sparql))
+    return found[1].upper() if found else ""
+
+
 def _blank_comments_and_strings(sparql: str) -> str:
     """The query with comments, IRIs and string literals replaced by spaces (same length)."""
     out = list(sparql)
@@ -227,7 +242,7 @@ def _outer_group(masked: str) -> tuple[str, int]:
     >>> _outer_group("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     ('CONSTRUCT', 29)
     """
-    form = re.search(r"(?<![?$\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+    form = _QUERY_FORM.search(masked)
     if form is None:
         return "", -1
     kind, depth = form[1].upper(), 0
@@ -283,7 +298,7 @@ def bind(sparql: str, bindings: Mapping[str, Any]) -> str:
             raise QueryError(f"cannot bind {name!r}: not a SPARQL variable name")
     masked = _blank_comments_and_strings(sparql)
     projections = _projection_spans(masked)
-    form = re.search(r"(?<![?$\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+    form = _QUERY_FORM.search(masked)
     outer = 0 if form is not None and form[1].upper() == "SELECT" else -1
     if any(
         masked[a:b].strip() == "*" or masked[a:b].strip().endswith(" *") for a, b in projections

@@ -897,14 +897,7 @@ def test_remove_is_all_or_nothing(tmp_path: Path) -> None:
     assert len(listed.output.strip().splitlines()) == 1 + len(ids) - 2
 
 
-@pytest.fixture(scope="module")
-def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("small") / "store"
-    KnowledgeGraph(store).add_documents([SAMPLE_DIR])
-    return store
-
-
-def test_a_param_the_query_does_not_have_is_an_error(small_store: Path) -> None:
+def test_a_param_the_query_does_not_have_is_an_error(sample_store: Path) -> None:
     result = CliRunner().invoke(
         main,
         [
@@ -913,14 +906,14 @@ def test_a_param_the_query_does_not_have_is_an_error(small_store: Path) -> None:
             "--param",
             "nmae=Egypt",
             "--store",
-            str(small_store),
+            str(sample_store),
         ],
     )
     assert result.exit_code == 2
     assert "the query has no variable ?nmae" in result.output
 
 
-def test_an_iri_param_may_have_an_upper_case_scheme(small_store: Path) -> None:
+def test_an_iri_param_may_have_an_upper_case_scheme(sample_store: Path) -> None:
     result = CliRunner().invoke(
         main,
         [
@@ -930,7 +923,7 @@ def test_an_iri_param_may_have_an_upper_case_scheme(small_store: Path) -> None:
             "--param",
             "mediator=HTTPS://w3id.org/kg-news/id/entity/Q846",
             "--store",
-            str(small_store),
+            str(sample_store),
             "--format",
             "csv",
         ],
@@ -938,8 +931,8 @@ def test_an_iri_param_may_have_an_upper_case_scheme(small_store: Path) -> None:
     assert result.exit_code == 0, result.output  # a valid IRI (RFC 3987: any case scheme)
 
 
-def test_a_named_query_given_as_sparql_gets_a_hint(small_store: Path) -> None:
-    result = CliRunner().invoke(main, ["query", "mediations", "--store", str(small_store)])
+def test_a_named_query_given_as_sparql_gets_a_hint(sample_store: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "mediations", "--store", str(sample_store)])
     assert result.exit_code == 2
     assert "run it with --named mediations" in result.output
 
